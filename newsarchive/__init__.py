@@ -1,0 +1,1 @@
+"""Builder modules for the US–China news archive (see build_db.py)."""

@@ -1,0 +1,162 @@
+"""The database schema. Table and column names are a contract with the site, tests and researchers."""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE IF NOT EXISTS outlets (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('publisher', 'aggregator', 'mirror', 'republisher')),
+    homepage TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    curated INTEGER NOT NULL DEFAULT 1,
+    article_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    input TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    format TEXT,
+    encoding TEXT,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'warning', 'error')),
+    message TEXT,
+    article_id INTEGER REFERENCES articles(id),
+    raw TEXT,
+    UNIQUE (input, path)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    fingerprint TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    title TEXT NOT NULL,
+    language TEXT CHECK (language IN ('en', 'zh')),
+    outlet_id INTEGER REFERENCES outlets(id),
+    via_id INTEGER REFERENCES outlets(id),
+    url TEXT,
+    original_url TEXT,
+    published_at TEXT,
+    published_date TEXT,
+    published_month TEXT,
+    date_source TEXT,
+    page_published_at TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    tags TEXT NOT NULL DEFAULT '[]',
+    summary TEXT,
+    body TEXT NOT NULL,
+    word_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet_id, published_date);
+CREATE INDEX IF NOT EXISTS articles_via ON articles(via_id);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(published_date);
+CREATE INDEX IF NOT EXISTS articles_month ON articles(published_month);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
+CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
+CREATE INDEX IF NOT EXISTS sources_status ON sources(status);
+CREATE TABLE IF NOT EXISTS images (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    src TEXT,
+    caption TEXT,
+    credit TEXT,
+    width INTEGER,
+    height INTEGER
+);
+CREATE INDEX IF NOT EXISTS images_article ON images(article_id, position);
+CREATE TABLE IF NOT EXISTS links (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    text TEXT
+);
+CREATE INDEX IF NOT EXISTS links_article ON links(article_id, position);
+CREATE TABLE IF NOT EXISTS people (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    name_zh_hant TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    role TEXT,
+    article_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS organizations (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    kind TEXT,
+    article_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS places (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_zh TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    latitude REAL,
+    longitude REAL,
+    country_code TEXT,
+    kind TEXT,
+    article_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS article_people (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_people_person ON article_people(person_id, article_id);
+CREATE TABLE IF NOT EXISTS article_organizations (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    organization_id INTEGER NOT NULL REFERENCES organizations(id),
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, organization_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_organizations_organization
+    ON article_organizations(organization_id, article_id);
+CREATE TABLE IF NOT EXISTS article_places (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    place_id INTEGER NOT NULL REFERENCES places(id),
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, place_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_places_place ON article_places(place_id, article_id);
+CREATE TABLE IF NOT EXISTS entity_candidates (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    article_count INTEGER NOT NULL,
+    example_article_id INTEGER REFERENCES articles(id),
+    UNIQUE (kind, name)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, summary, body, tags, entities,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+def create(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+    )
