@@ -148,6 +148,15 @@ CREATE TABLE IF NOT EXISTS entity_candidates (
     example_article_id INTEGER REFERENCES articles(id),
     UNIQUE (kind, name)
 );
+-- Per-article candidate names, kept so incremental builds can re-aggregate entity_candidates.
+CREATE TABLE IF NOT EXISTS candidate_mentions (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS candidate_mentions_article ON candidate_mentions(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, summary, body, tags, entities,
     tokenize = 'porter unicode61 remove_diacritics 2'
