@@ -1,0 +1,35 @@
+# `make run`: set up, build the bundled sample corpus and serve it. `make test`: set up and run every test.
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8001
+
+.PHONY: run test lint setup system-deps sample corpus
+
+$(BIN)/activate-installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+setup: $(BIN)/activate-installed
+
+# Debian's chromium (browser tests) and wrk (load script); installed only when missing.
+system-deps:
+	@command -v chromium >/dev/null && command -v wrk >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq chromium wrk >/dev/null)
+
+sample: setup
+	$(BIN)/python build_db.py data/sample --db archive.db
+
+run: sample
+	scripts/serve.sh archive.db --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup system-deps lint
+	$(BIN)/python -m pytest -q
+
+# The whole shared corpus (about 64,000 files), for benchmarks.
+corpus: setup
+	$(BIN)/python build_db.py ../shared/corpus/feedmirror-2020.tar.xz --db corpus.db
