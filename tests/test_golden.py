@@ -31,8 +31,11 @@ def golden_articles() -> list[dict]:
 @pytest.fixture(scope="module")
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     db = tmp_path_factory.mktemp("golden") / "seeds.db"
-    subprocess.run([sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "--db", str(db), "--quiet"],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "build_db.py"), str(SEEDS), "--db", str(db), "--quiet"],
+        check=True,
+        cwd=ROOT,
+    )
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     return conn
@@ -44,7 +47,9 @@ def article_row(conn: sqlite3.Connection, source: str) -> sqlite3.Row:
                   o.kind AS outlet_kind, v.name AS via_name, v.name_zh AS via_name_zh
            FROM sources s JOIN articles a ON a.id = s.article_id
            LEFT JOIN outlets o ON o.id = a.outlet_id LEFT JOIN outlets v ON v.id = a.via_id
-           WHERE s.path = ?""", (source,)).fetchone()
+           WHERE s.path = ?""",
+        (source,),
+    ).fetchone()
     assert row is not None, f"{source}: no article was built"
     return row
 
@@ -53,7 +58,8 @@ def linked_names(conn: sqlite3.Connection, article_id: int, kind: str) -> set[st
     table, link, column = ENTITY_TABLES[kind]
     rows = conn.execute(
         f"SELECT e.name, e.name_zh FROM {link} l JOIN {table} e ON e.id = l.{column} WHERE l.article_id = ?",
-        (article_id,))
+        (article_id,),
+    )
     return {name for row in rows for name in row if name}
 
 
@@ -94,7 +100,9 @@ def test_fields(seeds_db: sqlite3.Connection, expected: dict) -> None:
 @pytest.mark.parametrize("expected", golden_articles(), ids=lambda e: e["source"])
 def test_images_and_links(seeds_db: sqlite3.Connection, expected: dict) -> None:
     row = article_row(seeds_db, expected["source"])
-    images = seeds_db.execute("SELECT * FROM images WHERE article_id = ? ORDER BY position", (row["id"],)).fetchall()
+    images = seeds_db.execute(
+        "SELECT * FROM images WHERE article_id = ? ORDER BY position", (row["id"],)
+    ).fetchall()
     assert len(images) == len(expected["images"])
     for image, wanted in zip(images, expected["images"], strict=True):
         for key, value in wanted.items():

@@ -1,0 +1,189 @@
+"""The builder end to end on our own files: accounting, idempotence, increments, duplicates, encodings."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from newsarchive.build import BuildError, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+
+FEED_MIRROR = """<!--1700000000000-->
+[{title}](https://cn.nytimes.com/china/20231114/{slug}/)
+------
+
+<address>SAMPLE WRITER</address><time pudate="2023-11-14 20:00:00">2023年11月14日</time>
+<section><p>{body}</p><p>第二段：双方同意继续对话。</p></section>
+"""
+
+
+def feed_mirror(title: str, body: str, slug: str = "sample") -> str:
+    return FEED_MIRROR.format(title=title, body=body, slug=slug)
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def test_every_sample_file_is_accounted_for(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    report = build([corpus], db, jobs=1, progress=False)
+    files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*") if p.is_file())
+    assert sorted(r[0] for r in rows(db, "SELECT path FROM sources")) == files
+    assert report.files_seen == len(files)
+    assert report.integrity == "ok" and report.foreign_keys == "ok"
+    statuses = dict(rows(db, "SELECT path, status FROM sources"))
+    assert statuses["other/notes-without-format.txt"] == "warning"
+    assert all(status == "ok" for path, status in statuses.items() if not path.startswith("other/"))
+
+
+def test_rebuild_changes_nothing(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    build([corpus], db, jobs=1, progress=False)
+    first = rows(db, "SELECT id, slug, fingerprint, source_id FROM articles ORDER BY id")
+    report = build([corpus], db, jobs=1, progress=False)
+    assert report.unchanged == report.files_seen
+    assert rows(db, "SELECT id, slug, fingerprint, source_id FROM articles ORDER BY id") == first
+
+
+def test_fresh_builds_give_the_same_ids_and_slugs(corpus: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    build([corpus], one, jobs=1, progress=False)
+    build([corpus], two, jobs=2, progress=False)
+    sql = "SELECT id, slug, title FROM articles ORDER BY id"
+    assert rows(one, sql) == rows(two, sql)
+
+
+def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    changed = corpus / "feed-mirror" / "2020-10-reuters-wang-yi-europe.md"
+    build([corpus], db, jobs=1, progress=False)
+    (article_id,) = rows(db, "SELECT article_id FROM sources WHERE path LIKE '%reuters-wang-yi-europe.md'")[0]
+
+    (corpus / "new.md").write_text(
+        feed_mirror("新增的示例文章", "这是新加入的一篇示例文章。"), encoding="utf-8"
+    )
+    changed.write_text(changed.read_text(encoding="utf-8").replace("共同应对", "一起应对"), encoding="utf-8")
+    (corpus / "other" / "notes-without-format.txt").unlink()
+    report = build([corpus], db, jobs=1, progress=False)
+
+    assert (report.added, report.updated, report.removed) == (1, 1, 1)
+    assert report.unchanged == report.files_seen - 2
+    updated = rows(db, f"SELECT body FROM articles WHERE id = {article_id}")[0][0]
+    assert "一起应对" in updated
+    assert not rows(db, "SELECT 1 FROM sources WHERE path = 'other/notes-without-format.txt'")
+
+
+def test_same_content_twice_is_one_article_with_two_sources(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = feed_mirror("重复的示例文章", "同一篇文章出现了两次。")
+    (folder / "a.md").write_text(text, encoding="utf-8")
+    (folder / "b.md").write_text(text, encoding="utf-8-sig")  # different bytes, same content
+    db = tmp_path / "a.db"
+    report = build([folder], db, jobs=1, progress=False)
+    assert report.duplicates == 1
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+    sources = rows(db, "SELECT article_id, message FROM sources ORDER BY path")
+    assert sources[0][0] == sources[1][0]
+    assert "same content as a.md" in sources[1][1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030", "big5"])
+def test_encodings_decode_and_are_recorded(tmp_path: Path, encoding: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    title = "臺灣與美國舉行經貿對話" if encoding == "big5" else "台湾与美国举行经贸对话"
+    body = (
+        "這是一篇測試文章，美國官員表示會談順利。"
+        if encoding == "big5"
+        else "这是一篇测试文章，美国官员表示会谈顺利。"
+    )
+    (folder / "file.md").write_bytes(feed_mirror(title, body).encode(encoding))
+    db = tmp_path / "a.db"
+    build([folder], db, jobs=1, progress=False)
+    ((status, recorded),) = rows(db, "SELECT status, encoding FROM sources")
+    assert status == "ok"
+    assert recorded.replace("_", "-").startswith(encoding.split("-sig")[0].replace("_", "-"))
+    assert rows(db, "SELECT title FROM articles") == [(title,)]
+
+
+def test_bad_files_get_rows_with_clear_messages(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    truncated = feed_mirror("被截断的示例文章", "这篇文章的HTML在中途被截断了。")
+    (folder / "truncated.md").write_text(truncated[: truncated.index("第二段") + 4], encoding="utf-8")
+    db = tmp_path / "a.db"
+    report = build([folder], db, jobs=1, progress=False)
+    result = {
+        path: (status, message)
+        for path, status, message in rows(db, "SELECT path, status, message FROM sources")
+    }
+    assert result["empty.txt"] == ("error", "empty file")
+    assert result["picture.png"][0] == "error" and "binary" in result["picture.png"][1]
+    assert result["truncated.md"][0] in ("ok", "warning")
+    assert rows(db, "SELECT count(*) FROM sources WHERE raw IS NOT NULL AND status = 'error'") == [(2,)]
+    assert report.statuses["error"] == 2
+
+
+def test_tar_archives_are_read_in_place(corpus: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "sample.tar.xz"
+    with tarfile.open(archive, "w:xz") as tar:
+        tar.add(corpus, arcname=".")
+    db = tmp_path / "a.db"
+    build([archive], db, jobs=2, progress=False)
+    paths = {r[0] for r in rows(db, "SELECT path FROM sources")}
+    assert "digest/2024-03-wang-yi-blinken-reuters.txt" in paths
+    assert rows(db, "SELECT DISTINCT input FROM sources") == [("sample.tar.xz",)]
+
+
+def test_failed_build_leaves_the_published_database_intact(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    build([corpus], db, jobs=1, progress=False)
+    before = db.read_bytes()
+    broken_data = tmp_path / "broken-data"
+    broken_data.mkdir()
+    (broken_data / "outlets.yml").write_text("outlets: [{slug: x}]\n", encoding="utf-8")
+    with pytest.raises((BuildError, ValueError, OSError)):
+        build([corpus], db, data_dir=broken_data, jobs=1, progress=False)
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob(".a.db.building"))
+
+
+def test_command_line_summary_and_exit_status(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    done = subprocess.run(
+        [sys.executable, "build_db.py", str(corpus), "--db", str(db), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "files seen" in done.stdout and "integrity_check: ok" in done.stdout
+    helped = subprocess.run(
+        [sys.executable, "build_db.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    for option in ("--db", "--data", "--jobs", "--candidates", "--quiet"):
+        assert option in helped.stdout
