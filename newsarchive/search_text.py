@@ -1,0 +1,224 @@
+"""Search text for SQLite's stock FTS5 tokenizer: Chinese runs become overlapping bigrams.
+
+unicode61 treats a run of Chinese characters as one token, so 王毅 inside a sentence would never match.
+We index every CJK run as its overlapping bigrams plus the run's last character alone, and rewrite
+queries the same way; any stock SQLite can then search the file with no custom tokenizer:
+
+    中美关系 -> 中美 美关 关系 系      (index)
+    中美关系 -> "中美 美关 关系"        (query: a phrase of bigrams)
+    美      -> "美" *                 (query: prefix; covers every bigram starting with 美 and the final 美)
+
+Latin text passes through unchanged and the table's porter stemmer handles it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newsarchive.textnorm import normalize
+
+# Same code points as textnorm.is_cjk (a test checks they agree); a regex class keeps indexing fast.
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+# What unicode61 keeps as tokens: CJK runs, or runs of other letters and digits.
+_PIECE = re.compile(f"[{CJK_CLASS}]+|[^\\W_{CJK_CLASS}]+")
+# A query unit: a "quoted phrase" (an unclosed quote runs to the end) or a bare word.
+_UNIT = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_OPERATORS = {"OR", "AND"}
+EMPTY_QUERY = '""'  # a valid MATCH expression that matches nothing
+
+
+def _run_tokens(run: str, closed: bool) -> list[str]:
+    """Bigrams of a CJK run, plus its last character when the run is known to end there."""
+    tokens = [run[i : i + 2] for i in range(len(run) - 1)]
+    if closed or len(run) == 1:
+        tokens.append(run[-1])
+    return tokens
+
+
+def _index_run(match: re.Match[str]) -> str:
+    return " " + " ".join(_run_tokens(match.group(), closed=True)) + " "
+
+
+def index_text(text: str) -> str:
+    """The text as stored in articles_fts: normalised, CJK runs spelled out as bigrams + final unigram."""
+    return _CJK_RUN.sub(_index_run, normalize(text))
+
+
+def fts_row(
+    title: str, summary: str | None, body: str, tags: Iterable[str], entity_names: Iterable[str]
+) -> dict[str, str]:
+    """The five articles_fts column values for one article (entities carry English and Chinese names)."""
+    return {
+        "title": index_text(title),
+        "summary": index_text(summary or ""),
+        "body": index_text(body),
+        "tags": index_text("\n".join(tags)),
+        "entities": index_text("\n".join(entity_names)),
+    }
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    bare: bool  # typed without quotes, so a trailing * means prefix and OR/AND are operators
+
+
+def _units(q: str) -> list[_Unit]:
+    return [
+        _Unit(m.group(1), False) if m.group(2) is None else _Unit(m.group(2), True)
+        for m in _UNIT.finditer(q)
+    ]
+
+
+def _phrase(unit: _Unit) -> str | None:
+    """One query unit as an FTS5 phrase, or None when it has no searchable characters."""
+    pieces = _PIECE.findall(normalize(unit.text))
+    if not pieces:
+        return None
+    tokens: list[str] = []
+    for i, piece in enumerate(pieces):
+        is_last = i == len(pieces) - 1
+        # A run followed by more of the phrase ends there, as in the indexed text.
+        tokens += _run_tokens(piece, closed=not is_last) if _CJK_RUN.match(piece) else [piece]
+    last = pieces[-1]
+    is_cjk_last = bool(_CJK_RUN.match(last))
+    prefix = len(last) == 1 if is_cjk_last else unit.bare and unit.text.endswith("*")
+    # Tokens hold only letters and digits, so they never need quote escaping.
+    return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
+
+
+def _groups(q: str) -> list[list[str]]:
+    """Phrases grouped by OR; the groups are ANDed (a b OR c means a AND (b OR c))."""
+    groups: list[list[str]] = []
+    join_next = False
+    for unit in _units(q):
+        if unit.bare and unit.text in _OPERATORS:
+            join_next = unit.text == "OR" and bool(groups)
+            continue
+        phrase = _phrase(unit)
+        if phrase is None:
+            continue
+        if join_next:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+        join_next = False
+    return groups
+
+
+@lru_cache(maxsize=1024)
+def fts_query(q: str) -> str:
+    """A user's query as a valid FTS5 MATCH expression for articles_fts (never a syntax error)."""
+    groups = _groups(q or "")
+    if not groups:
+        return EMPTY_QUERY
+    return " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
+
+
+# --- highlighting: snippets drawn from the original text, not the bigram text ---
+
+_LATIN_BEFORE = r"(?<![0-9a-z\u00c0-\u024f])"
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "ly", "s")
+MIN_STEM = 3
+
+
+def _stem_prefix(word: str) -> str:
+    """A crude English stem, used as a prefix: diplomats -> diplomat, meeting -> meet."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def _needle_pattern(piece: str) -> str:
+    if _CJK_RUN.match(piece):
+        return re.escape(piece)
+    word = piece.lower()
+    if len(word) < MIN_STEM:  # short words (U.S., Xi) only as whole words
+        return _LATIN_BEFORE + re.escape(word) + r"(?![0-9a-z])"
+    return _LATIN_BEFORE + re.escape(_stem_prefix(word)) + r"[0-9a-z\u00c0-\u024f]*"
+
+
+@lru_cache(maxsize=256)
+def _query_regex(q: str) -> re.Pattern[str] | None:
+    """Matches any query term in folded (normalised, lower-cased) text; longest terms first."""
+    pieces = {
+        p
+        for unit in _units(q or "")
+        if not (unit.bare and unit.text in _OPERATORS)
+        for p in _PIECE.findall(normalize(unit.text))
+    }
+    if not pieces:
+        return None
+    ordered = sorted(pieces, key=len, reverse=True)
+    return re.compile("|".join(_needle_pattern(p) for p in ordered))
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    return normalize(char).lower()
+
+
+def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """(start, end, folded term) of every match, in positions of the original text."""
+    parts = [_fold_char(c) for c in text]
+    folded = "".join(parts)
+    spans = [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded) if m.end() > m.start()]
+    if len(folded) == len(text):  # every character folded to exactly one: positions agree
+        return spans
+    origin = [i for i, part in enumerate(parts) for _ in part]
+    return [(origin[s], origin[e - 1] + 1, term) for s, e, term in spans]
+
+
+def _best_window(spans: list[tuple[int, int, str]], width: int, lead: int) -> int:
+    """Start of the width-long window showing the most distinct terms (earliest on ties)."""
+    best_start, best_count = 0, -1
+    for start, _, _ in spans[:200]:
+        window_start = max(0, start - lead)
+        terms = {term for s, e, term in spans if s >= window_start and e <= window_start + width}
+        if len(terms) > best_count:
+            best_start, best_count = window_start, len(terms)
+    return best_start
+
+
+def _word_start(text: str, start: int, limit: int = 20) -> int:
+    """Move a window start forward to the next word boundary so Latin words are not cut."""
+    if start == 0 or text[start - 1].isspace():
+        return start
+    for i in range(start, min(len(text), start + limit)):
+        if text[i].isspace():
+            return i + 1
+    return start
+
+
+def _render(text: str, spans: list[tuple[int, int, str]], start: int, end: int) -> str:
+    out, pos = [], start
+    for s, e, _ in spans:
+        if s < pos or e > end:
+            continue
+        out += [html.escape(text[pos:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def search_snippet(text: str | None, q: str | None, width: int | None = 200) -> str | None:
+    """HTML: a width-character window of text around the query terms, terms in <mark>, rest escaped.
+
+    width=None highlights the whole text. With no match, the start of the text is shown.
+    """
+    if text is None:
+        return None
+    pattern = _query_regex(q or "")
+    spans = _match_spans(text, pattern) if pattern else []
+    if width is None or len(text) <= width:
+        return _render(text, spans, 0, len(text))
+    start = _word_start(text, _best_window(spans, width, width // 4)) if spans else 0
+    end = min(len(text), start + width)
+    ellipsis_before, ellipsis_after = "…" if start else "", "…" if end < len(text) else ""
+    return ellipsis_before + _render(text, spans, start, end).strip() + ellipsis_after

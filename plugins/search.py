@@ -1,0 +1,21 @@
+"""Datasette plugin: Chinese/English full-text search over the bigram-indexed articles_fts.
+
+Replaces Datasette's escape_fts() (used by ?_search= on tables with fts_table set) with
+newsarchive.search_text.fts_query, and adds search_snippet(text, query[, width]) for highlighted
+snippets drawn from the original text.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+
+from newsarchive.search_text import fts_query, search_snippet
+
+
+# trylast: pluggy calls trylast implementations after all others, so our create_function runs after
+# datasette.sql_functions registers its own escape_fts, and SQLite keeps the last registration.
+@hookimpl(trylast=True)
+def prepare_connection(conn) -> None:
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+    conn.create_function("search_snippet", 2, search_snippet, deterministic=True)
+    conn.create_function("search_snippet", 3, search_snippet, deterministic=True)
