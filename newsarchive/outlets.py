@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ import yaml
 
 from newsarchive.textnorm import is_cjk, normalize
 
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "outlets.yml"
 KINDS = ("publisher", "aggregator", "mirror", "republisher")
 # Characters that may sit between an outlet's name and a title in a digest's "Outlet-Title" line.
 SEPARATORS = " \t\u00a0-–—:|｜"
@@ -147,3 +149,9 @@ def load_outlets(path: Path | str) -> OutletDirectory:
     if duplicates:
         raise ValueError(f"duplicate outlet slugs: {', '.join(duplicates)}")
     return OutletDirectory(outlets)
+
+
+@lru_cache(maxsize=1)
+def default_directory() -> OutletDirectory:
+    """The project's curated list, loaded once (parsers that need known outlet names use this)."""
+    return load_outlets(DEFAULT_PATH)
