@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from newsarchive.textnorm import cjk_share, is_cjk
+import unicodedata
+
+from newsarchive.textnorm import cjk_share
 
 # Text whose letters are at least this share CJK is Chinese; mixed English/Chinese bodies are rare.
 CHINESE_SHARE = 0.3
@@ -25,11 +27,16 @@ def guess_language(text: str) -> str:
     return "zh" if is_chinese(text) else "en"
 
 
+def _is_wide(char: str) -> bool:
+    """Chinese characters and full-width punctuation: Chinese text puts no spaces next to them."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def join_wrapped(lines: list[str]) -> str:
-    """Rejoin a hard-wrapped paragraph: a space between words, nothing between Chinese characters."""
+    """Rejoin a hard-wrapped paragraph: a space between words, none where a line meets Chinese text."""
     joined = ""
     for line in lines:
-        if joined and not (is_cjk(joined[-1]) and is_cjk(line[0])):
+        if joined and not (_is_wide(joined[-1]) or _is_wide(line[0])):
             joined += " "
         joined += line
     return joined
