@@ -70,8 +70,7 @@ class _Unit:
 
 def _units(q: str) -> list[_Unit]:
     return [
-        _Unit(m.group(1), False) if m.group(2) is None else _Unit(m.group(2), True)
-        for m in _UNIT.finditer(q)
+        _Unit(m.group(1), False) if m.group(2) is None else _Unit(m.group(2), True) for m in _UNIT.finditer(q)
     ]
 
 

@@ -7,9 +7,18 @@ snippets drawn from the original text.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from datasette import hookimpl
 
-from newsarchive.search_text import fts_query, search_snippet
+# Datasette loads plugins-dir files by path and the project is not an installed package:
+# make the repository root importable so `datasette serve --plugins-dir plugins` works from anywhere.
+REPO_ROOT = str(Path(__file__).resolve().parents[1])
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+from newsarchive.search_text import fts_query, search_snippet  # noqa: E402
 
 
 # trylast: pluggy calls trylast implementations after all others, so our create_function runs after
