@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Serve the archive as a public, read-only Datasette site.
+#
+#   scripts/serve.sh DB [more datasette options]     e.g. scripts/serve.sh archive.db -h 0.0.0.0 -p 8080
+#
+# Datasette names a database after its file stem and the templates/metadata expect it to be called
+# "archive", so a DB with any other file name is served through an "archive.db" symlink in a
+# temporary directory (removed on exit). Options after DB override the defaults below (the last
+# -h/-p/--setting wins). The database is opened immutable (-i): nothing the site runs can write to it.
+set -euo pipefail
+
+if [[ $# -lt 1 || ! -f "$1" ]]; then
+    echo "usage: $0 DB [datasette options]" >&2
+    exit 2
+fi
+db="$(realpath "$1")"
+shift
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ -x "$root/.venv/bin/datasette" ]]; then
+    datasette="$root/.venv/bin/datasette"
+else
+    datasette="datasette"
+fi
+
+args=(
+    serve
+    --metadata "$root/metadata.yml"
+    --plugins-dir "$root/plugins"
+    --template-dir "$root/templates"
+    --static "assets:$root/static"
+    -h 127.0.0.1 -p 8001
+    # Public-site limits: a runaway query is interrupted, facets stay cheap, downloads stay on.
+    --setting sql_time_limit_ms 2000
+    --setting facet_time_limit_ms 1000
+    --setting facet_suggest_time_limit_ms 50
+    --setting suggest_facets off
+    --setting max_returned_rows 1000
+    --setting default_page_size 50
+    --setting default_facet_size 15
+    --setting truncate_cells_html 300
+    --setting default_cache_ttl 3600
+    --setting allow_download on
+    --setting allow_csv_stream on
+    # SQLite releases the GIL while a query runs, so a few more threads than the 2 cores helps.
+    --setting num_sql_threads 3
+)
+
+if [[ "$(basename "$db")" == "archive.db" ]]; then
+    exec "$datasette" "${args[@]}" -i "$db" "$@"
+fi
+
+link_dir="$(mktemp -d)"
+ln -s "$db" "$link_dir/archive.db"
+"$datasette" "${args[@]}" -i "$link_dir/archive.db" "$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+status=0
+wait "$child" || status=$?
+# A trapped signal interrupts the first wait; wait again for datasette to finish shutting down.
+wait "$child" 2>/dev/null || true
+rm -rf "$link_dir"
+exit "$status"
