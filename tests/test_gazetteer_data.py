@@ -49,7 +49,7 @@ def _has_cjk(text: str) -> bool:
 
 
 def _latin_letters(text: str) -> int:
-    return sum(1 for char in text if char.isascii() and char.isalpha())
+    return sum(1 for char in text if char.isalpha() and not is_cjk(char))
 
 
 def test_counts(people: list[dict], organizations: list[dict]) -> None:
