@@ -1,0 +1,152 @@
+"""Search latency and index size on a built archive, through a real `datasette serve` over HTTP.
+
+    python benchmarks/bench_search.py corpus.db [--runs 5] [--port 8765]
+
+Starts scripts/serve.sh (the production settings) on 127.0.0.1, runs twenty realistic queries against
+the articles table's ?_search= JSON API and the /search page, and prints p50/p95 latencies and the
+share of the file taken by the full-text index (from dbstat, or page counts without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_P95_MS = 100
+QUERIES = [
+    "China",
+    "tariffs",
+    "diplomats",
+    "Hong Kong protests",
+    '"trade war"',
+    "Huawei sanctions",
+    "中",
+    "美",
+    "港",
+    "习近平",
+    "台湾",
+    "新冠",
+    "中美关系",
+    "国家安全法",
+    "美國國務卿",
+    "Pompeo 中国",
+    "Trump 关税",
+    '"South China Sea"',
+    "疫苗 vaccine",
+    "Biden OR 拜登",
+]
+ENDPOINTS = {
+    "api": lambda q: ("/archive/articles.json", {"_search": q, "_shape": "array", "_size": "20"}),
+    "page": lambda q: ("/search", {"q": q}),
+}
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(ROOT / "scripts" / "serve.sh"), str(db), "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so we can stop serve.sh and its datasette child together
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.3)
+    stop_server(server)
+    sys.exit("datasette did not start within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def timed_ms(client: httpx.Client, path: str, params: dict) -> float:
+    start = time.perf_counter()
+    response = client.get(path, params=params)
+    elapsed = (time.perf_counter() - start) * 1000
+    response.raise_for_status()
+    return elapsed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(port: int, runs: int) -> dict[str, dict[str, list[float]]]:
+    """endpoint -> query -> latencies (ms); one untimed warm-up request per query first."""
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in ENDPOINTS}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        for name, request in ENDPOINTS.items():
+            for q in QUERIES:
+                timed_ms(client, *request(q))
+                results[name][q] = [timed_ms(client, *request(q)) for _ in range(runs)]
+    return results
+
+
+def index_share(db: Path) -> str:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    total = conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+    try:
+        rows = conn.execute(
+            "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%' GROUP BY name"
+        )
+        parts = dict(rows.fetchall())
+    except sqlite3.OperationalError:  # no dbstat in this SQLite build: FTS5 stores index blocks in _data
+        parts = {
+            "articles_fts_data (block bytes)": conn.execute(
+                "SELECT sum(length(block)) FROM articles_fts_data"
+            ).fetchone()[0]
+        }
+    fts = sum(parts.values())
+    detail = ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(parts.items()))
+    return f"FTS {fts / 1e6:.1f} MB of {total / 1e6:.1f} MB = {100 * fts / total:.0f}% ({detail})"
+
+
+def report(results: dict[str, dict[str, list[float]]]) -> bool:
+    ok = True
+    for name, per_query in results.items():
+        latencies = [ms for values in per_query.values() for ms in values]
+        p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
+        ok &= p95 < TARGET_P95_MS
+        slowest = sorted(per_query, key=lambda q: -statistics.median(per_query[q]))[:3]
+        print(
+            f"{name:5} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  (n={len(latencies)})  slowest: "
+            + ", ".join(f"{q} {statistics.median(per_query[q]):.0f} ms" for q in slowest)
+        )
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--runs", type=int, default=5, help="timed requests per query and endpoint")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    print(index_share(args.db))
+    server = start_server(args.db.resolve(), args.port)
+    try:
+        ok = report(measure(args.port, args.runs))
+    finally:
+        stop_server(server)
+    print(f"target p95 < {TARGET_P95_MS} ms: {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
