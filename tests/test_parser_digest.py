@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from golden_fields import check_article, golden_entry, golden_sources, seed_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.model import ParseError
 from newsarchive.parsers import digest, feed_mirror, generic, republished
@@ -141,3 +143,30 @@ def test_feed_mirror_shapes_are_not_digests() -> None:
     assert not digest.detect(comment_form)
     assert not digest.detect(front_matter)
     assert generic.detect(comment_form)
+
+
+line_text = st.text(alphabet=st.sampled_from("abc XYZ.()/-新闻中美关系，。é"), min_size=1, max_size=40).map(
+    str.strip
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    summary=st.lists(line_text.filter(bool), max_size=3),
+    stamp=st.sampled_from(["", "2024-05-01T10:00:00Z"]),
+    body=st.lists(line_text.filter(bool), max_size=6),
+)
+def test_digest_shaped_text_never_leaks_its_header(summary: list[str], stamp: str, body: list[str]) -> None:
+    text = "\n\n".join(
+        ["频道", "Reuters-Some title", "May 1, 2024   1 min   10 words", *summary, stamp, *body]
+    )
+    try:
+        article = digest.parse(text, "fuzz.txt")
+    except ParseError:
+        return
+    kept = article.paragraphs + (article.summary or "").split("\n\n")
+    assert not {"频道", "Reuters-Some title", "May 1, 2024   1 min   10 words", "2024-05-01T10:00:00Z"} & set(
+        kept
+    )
+    assert all(paragraph in summary + body for paragraph in article.paragraphs)
+    assert article.outlet == "Reuters" and article.title == "Some title"
