@@ -1,0 +1,371 @@
+"""Finds gazetteer people, organizations and places in an article, and unknown names worth curating.
+
+One Aho-Corasick automaton holds every name, alias, surname and blocker phrase, folded (lower case,
+accents off) so long Latin names match in any case; short Latin names and acronyms keep their case by
+checking the exact spelling at the match. Latin matches must sit on word boundaries. At each place the
+longest match wins (美国国务院 is not 美国 + 国务院, "South China Sea" is not "China").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from newsarchive.gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
+from newsarchive.textnorm import is_cjk, normalize
+
+__all__ = ["Gazetteer", "Matcher", "load_gazetteer", "write_gazetteer"]
+
+NAME_DOT = "·"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
+
+
+def _fold_table() -> dict[int, str]:
+    """Lower case and accents off, one character for one, so folded text keeps the normalised offsets."""
+    table = {ord(char): char.lower() for char in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[0].lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            table[code] = base
+    table[ord("’")] = "'"
+    return table
+
+
+FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD)
+
+
+def _is_word_char(char: str) -> bool:
+    """Latin (or other alphabetic, non-CJK) letters and digits: what a Latin name must not touch."""
+    return char.isalnum() and not is_cjk(char)
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """One thing a matched string can stand for."""
+
+    kind: str  # people / organizations / places / surname / surname_zh / block
+    slug: str = ""
+    rule: str = ""  # places: "person_like" or "context"
+    context: tuple[str, ...] = ()  # words one of which the article must contain (rule "context")
+    country: str = ""  # organizations: their country; countries: their own code
+
+
+@dataclass(slots=True)
+class _Key:
+    length: int
+    bounded_start: bool  # the key starts with a Latin letter or digit: needs a word boundary before it
+    bounded_end: bool
+    forms: frozenset[str] | None  # exact spellings accepted; None when any case is fine
+    meanings: list[Meaning] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int  # inclusive
+    key: _Key
+    slug: str = ""
+    kind: str = ""
+    country: str = ""
+
+
+@dataclass
+class _Analysis:
+    mentions: dict[str, Counter[str]]
+    candidates: list[tuple[str, str, str]]
+
+
+class Matcher:
+    """Built once per process; match() and candidates() share the work for the same article."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        rules = gazetteer.name_rules
+        self._automaton = self._build(gazetteer)
+        self._title_before = _ending_with_title(rules.get("surname_titles", []))
+        self._credits = re.compile("|".join(f"(?:{pattern})" for pattern in rules.get("credit_patterns", []))
+                                   or r"(?!)")
+        self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
+        self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
+                                                   rules.get("candidate_followers_zh", []))
+        self._candidate_stopwords = frozenset(rules.get("candidate_stopwords", []))
+        self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
+        self._last: tuple[tuple[str, str | None, str], _Analysis] | None = None
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _build(self, gazetteer: Gazetteer) -> ahocorasick.Automaton:
+        keys: dict[str, _Key] = {}
+        for kind in KINDS:
+            for entity in gazetteer.entities[kind].values():
+                for name in entity.all_names():
+                    self._add_entity_name(keys, kind, entity, name)
+        for person in gazetteer.entities["people"].values():
+            self._add_surnames(keys, person)
+        for phrase in gazetteer.blockers:
+            _add(keys, normalize(phrase).strip(), Meaning("block"))
+        automaton = ahocorasick.Automaton()
+        for folded, key in keys.items():
+            automaton.add_word(folded, key)
+        automaton.make_automaton()
+        return automaton
+
+    def _add_entity_name(self, keys: dict[str, _Key], kind: str, entity: Entity, name: str) -> None:
+        text = normalize(name).strip()
+        rules = self.gazetteer.place_rules
+        if kind == "organizations":
+            _add(keys, text, Meaning(kind, entity.slug, country=entity.country_code or ""))
+            return
+        if kind == "places":
+            if text in rules.stop_names:
+                return
+            if text in rules.requires_context:
+                _add(keys, text, Meaning(kind, entity.slug, "context", rules.requires_context[text]))
+                return
+            if text in rules.person_like:
+                _add(keys, text, Meaning(kind, entity.slug, "person_like"))
+                return
+        country = entity.country_code or "" if entity.category == "country" else ""
+        _add(keys, text, Meaning(kind, entity.slug, country=country))
+
+    def _add_surnames(self, keys: dict[str, _Key], person: Entity) -> None:
+        """English surname ("Blinken") and the last part of dotted Chinese names (马修·米勒 -> 米勒)."""
+        if person.surname:
+            _add(keys, normalize(person.surname).strip(), Meaning("surname", person.slug))
+        for name in (person.name_zh, person.name_zh_hant, *person.aliases):
+            text = normalize(name or "")
+            last = text.rsplit(NAME_DOT, 1)[-1]
+            if NAME_DOT in text and len(last) >= 2 and all(is_cjk(char) for char in last):
+                _add(keys, last, Meaning("surname_zh", person.slug))
+
+    # --- matching ---------------------------------------------------------------------------------
+
+    def match(self, title: str, summary: str | None, body: str) -> dict[str, Counter[str]]:
+        return self._analyse(title, summary, body).mentions
+
+    def candidates(self, title: str, summary: str | None, body: str) -> list[tuple[str, str, str]]:
+        return self._analyse(title, summary, body).candidates
+
+    def _analyse(self, title: str, summary: str | None, body: str) -> _Analysis:
+        article = (title, summary, body)
+        if self._last is not None and self._last[0] == article:
+            return self._last[1]
+        text = normalize("\n".join((title or "", summary or "", body or "")))
+        credits = [match.span() for match in self._credits.finditer(text)]
+        hits = [hit for hit in self._longest_hits(text) if not _inside(hit.start, hit.end + 1, credits)]
+        self._resolve(text, hits)
+        mentions: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
+        for hit in hits:
+            if hit.kind:
+                mentions[hit.kind][hit.slug] += 1
+        linked = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
+        analysis = _Analysis(mentions, self._find_candidates(text, linked + credits))
+        self._last = (article, analysis)
+        return analysis
+
+    def _longest_hits(self, text: str) -> list[_Hit]:
+        """Every valid match, then leftmost-longest without overlaps."""
+        size = len(text)
+        found: list[_Hit] = []
+        for end, key in self._automaton.iter(fold(text)):
+            start = end - key.length + 1
+            if key.bounded_start and start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if key.bounded_end and end + 1 < size and _is_word_char(text[end + 1]):
+                continue
+            if key.forms is not None and text[start:end + 1] not in key.forms:
+                continue
+            found.append(_Hit(start, end, key))
+        found.sort(key=lambda hit: (hit.start, -hit.end))
+        chosen: list[_Hit] = []
+        last_end = -1
+        for hit in found:
+            if hit.start > last_end:
+                chosen.append(hit)
+                last_end = hit.end
+        return chosen
+
+    def _resolve(self, text: str, hits: list[_Hit]) -> None:
+        """Entities first; then surnames, titled ones before bare ones, against the people named so far."""
+        context_cache: dict[tuple[str, ...], bool] = {}
+        surname_hits: list[tuple[_Hit, bool]] = []
+        for hit in hits:
+            for meaning in hit.key.meanings:
+                if meaning.kind in KINDS and self._place_rule_holds(text, hit, meaning, context_cache):
+                    hit.kind, hit.slug, hit.country = meaning.kind, meaning.slug, meaning.country
+                    break
+            if any(meaning.kind.startswith("surname") for meaning in hit.key.meanings):
+                surname_hits.append((hit, self._has_title(text, hit)))
+        _drop_foreign_institutions(hits)
+        named = {hit.slug for hit in hits if hit.kind == "people"}
+        introduced = set(named)
+        for hit, titled in surname_hits:
+            if titled:
+                self._link_surname(text, hit, named, introduced, titled=True)
+        for hit, titled in surname_hits:
+            if not titled:
+                self._link_surname(text, hit, introduced, introduced, titled=False)
+
+    def _link_surname(self, text: str, hit: _Hit, named: set[str], introduced: set[str],
+                      titled: bool) -> None:
+        """Link a surname to the one person named in the article who has it; with a title, also to the
+        gazetteer's only person of that surname. A resolved surname outranks a place of the same name."""
+        meanings = [meaning for meaning in hit.key.meanings if meaning.kind.startswith("surname")]
+        english = meanings[0].kind == "surname"
+        if english and not self._stands_alone(text, hit, check_before=not titled):
+            return
+        everyone = {meaning.slug for meaning in meanings}
+        in_article = everyone & named
+        if not in_article and titled and english and len(everyone) == 1:
+            in_article = everyone
+        if len(in_article) == 1:
+            hit.kind, hit.slug = "people", next(iter(in_article))
+            introduced.add(hit.slug)
+
+    def _has_title(self, text: str, hit: _Hit) -> bool:
+        return self._title_before.search(text, max(0, hit.start - 40), hit.start) is not None
+
+    def _stands_alone(self, text: str, hit: _Hit, check_before: bool) -> bool:
+        """A surname on its own, not part of an unknown longer name ("Wang Teng", "Mary Sullivan")."""
+        if _capitalised_word_after(text, hit.end):
+            return False
+        return not (check_before and self._given_name_before(text, hit.start))
+
+    def _given_name_before(self, text: str, start: int) -> bool:
+        word = _capitalised_word_before(text, start)
+        return bool(word) and word not in self._candidate_stopwords
+
+    def _place_rule_holds(self, text: str, hit: _Hit, meaning: Meaning,
+                          context_cache: dict[tuple[str, ...], bool]) -> bool:
+        if meaning.rule == "person_like":
+            return not _capitalised_word_after(text, hit.end) and not self._given_name_before(text, hit.start)
+        if meaning.rule == "context":
+            if meaning.context not in context_cache:
+                context_cache[meaning.context] = any(word in text for word in meaning.context)
+            return context_cache[meaning.context]
+        return True
+
+    # --- candidates -------------------------------------------------------------------------------
+
+    def _find_candidates(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str, str]]:
+        found: list[tuple[str, str, str]] = []
+        for match in self._candidate_en.finditer(text):
+            words = []
+            for word in match.group(1).split():
+                if word in self._candidate_stopwords:
+                    break
+                words.append(word)
+            name = " ".join(words)
+            start = match.start(1)
+            if len(words) >= 2 and self._unknown(name, start, start + len(name), taken):
+                found.append(("people", name, "en"))
+        for match in self._candidate_zh.finditer(text):
+            name = match.group(1)
+            if NAME_DOT not in name and name[0] not in self._chinese_surnames:
+                continue
+            if self._unknown(name, match.start(1), match.end(1), taken):
+                found.append(("people", name, "zh"))
+        return found
+
+    def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+        return not self._automaton.exists(fold(name)) and not _overlaps(start, end, taken)
+
+
+def _drop_foreign_institutions(hits: list[_Hit]) -> None:
+    """俄罗斯外交部 is Russia's ministry, not 外交部 (China's): an organization of one country written right
+    after another country's name is left unlinked."""
+    for before, hit in itertools.pairwise(hits):
+        if (hit.kind == "organizations" and hit.country and before.kind == "places" and before.country
+                and before.country != hit.country and before.end + 1 == hit.start):
+            hit.kind = hit.slug = ""
+
+
+def _add(keys: dict[str, _Key], text: str, meaning: Meaning) -> None:
+    """Register one meaning of a normalised string (first registered entity of a kind wins)."""
+    if len(text) < 2:
+        return
+    folded = fold(text)
+    if len(folded) != len(text):
+        return  # cannot happen with FOLD; guards the offset arithmetic
+    key = keys.get(folded)
+    forms = _case_forms(text)
+    if key is None:
+        key = keys[folded] = _Key(len(text), _is_word_char(text[0]), _is_word_char(text[-1]), forms)
+    elif key.forms is not None:
+        key.forms = None if forms is None else key.forms | forms
+    if meaning.kind in KINDS and any(other.kind == meaning.kind for other in key.meanings):
+        return
+    if meaning in key.meanings:
+        return
+    key.meanings.append(meaning)
+    key.meanings.sort(key=_meaning_order)
+
+
+def _meaning_order(meaning: Meaning) -> int:
+    return {"people": 0, "organizations": 1, "places": 2, "surname": 3, "surname_zh": 3}.get(meaning.kind, 4)
+
+
+def _case_forms(text: str) -> frozenset[str] | None:
+    """Multi-word Latin names match in any case; one-word names and acronyms as written or in capitals."""
+    if not any(char.isascii() and char.isalpha() for char in text):
+        return None
+    if " " in text and text != text.upper():
+        return None
+    return frozenset({text, text.upper()})
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(span_start <= start and end <= span_end for span_start, span_end in spans)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+def _capitalised_word_after(text: str, end: int) -> bool:
+    after = text[end + 1:end + 3]
+    return len(after) == 2 and after[0] == " " and after[1].isupper()
+
+
+def _capitalised_word_before(text: str, start: int) -> str:
+    """The capitalised word directly before position start (one space between), unless it only starts a
+    sentence ("But Wang said"); empty when there is none."""
+    if start < 2 or text[start - 1] != " ":
+        return ""
+    index = start - 2
+    while index >= 0 and (text[index].isalpha() or text[index] in ".'’-") and not is_cjk(text[index]):
+        index -= 1
+    word = text[index + 1:start - 1]
+    if not word or not word[0].isupper():
+        return ""
+    while index >= 0 and text[index] == " ":
+        index -= 1
+    return "" if index < 0 or text[index] in SENTENCE_STARTS else word
+
+
+def _ending_with_title(titles: list[str]) -> re.Pattern[str]:
+    """Matches a title (case-insensitive) at the very end of the searched window: "... President " ."""
+    alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w])(?:{alternatives})\s+$", re.IGNORECASE)
+
+
+def _candidate_pattern_en(titles: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w])(?:{alternatives}) ((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
+
+
+def _candidate_pattern_zh(titles: list[str], followers: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
+    ends = "|".join(re.escape(word) for word in sorted(followers, key=len, reverse=True))
+    name = rf"[{CJK}]{{1,6}}?{NAME_DOT}[{CJK}]{{1,8}}?|[{CJK}]{{2,3}}?"
+    return re.compile(rf"(?:{alternatives})({name})(?=(?:{ends})|[^{CJK}{NAME_DOT}]|$)")

