@@ -14,8 +14,16 @@ from newsarchive.textnorm import is_cjk, normalize, to_simplified
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ORG_KINDS = {
-    "government", "legislature", "party", "military", "international",
-    "company", "media", "ngo", "militant", "other",
+    "government",
+    "legislature",
+    "party",
+    "military",
+    "international",
+    "company",
+    "media",
+    "ngo",
+    "militant",
+    "other",
 }
 CHINESE_FIELDS = ("name_zh", "name_zh_hant")
 ACRONYM = re.compile(r"^[A-Z0-9&.\-]+$")
