@@ -50,6 +50,13 @@ def test_front_matter_title_is_used_and_the_front_matter_is_not_text() -> None:
     ]
 
 
+def test_chinese_text_is_marked_chinese() -> None:
+    article = generic.parse("河边集市\n\n集市每周五开放，\n商贩们天不亮就到了。\n", "zh.txt")
+    assert article.title == "河边集市"
+    assert article.paragraphs == ["集市每周五开放，商贩们天不亮就到了。"]
+    assert article.language == "zh"
+
+
 def test_long_first_line_is_cut_for_the_title_and_kept_as_text() -> None:
     line = "word " * 100
     article = generic.parse(line + "\n\nSecond block.\n", "long.txt")

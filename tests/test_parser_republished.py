@@ -80,3 +80,4 @@ def test_detect_is_specific() -> None:
         text = path.read_text(encoding="utf-8")
         assert republished.detect(text) and not digest.detect(text) and not feed_mirror.detect(text)
     assert not republished.detect("A plain note about Current:Home > things\n")
+    assert republished.detect("\ufeff" + fixture("full.txt"))

@@ -11,8 +11,11 @@ CHINESE_SHARE = 0.3
 
 
 def stripped_lines(text: str) -> list[str]:
-    """Every line with surrounding whitespace (incl. no-break spaces) removed; blank lines become ""."""
-    return [line.strip() for line in text.splitlines()]
+    """Every line with surrounding whitespace (incl. no-break spaces) removed; blank lines become "".
+
+    A byte-order mark is not whitespace to Python, so it is dropped here before it can hide a first line.
+    """
+    return [line.strip() for line in text.lstrip("\ufeff").splitlines()]
 
 
 def nonblank(lines: list[str]) -> list[str]:
