@@ -1,23 +1,80 @@
-"""A many-to-many facet: counts of people / organizations / places across the filtered articles.
+"""Many-to-many facets and filters: people / organizations / places across the filtered articles.
 
-Configured in metadata.yml as ``{"m2m": {"through": "article_people", "column": "person_id"}}``.
-Clicking a value adds Datasette's own ``?_through={"table": ..., "column": ..., "value": ...}`` filter.
+Configured in metadata.yml on the articles table as ``{"m2m": {"through": "article_people", "column":
+"person_id"}}``. The facet is named after the table the link column points to (``people``), and clicking a
+value adds ``?_m2m_people=<id>`` (repeatable: every value must match).
+
+Why not Datasette's own ``?_through=``: in 0.65 it names its SQL parameter ``p0`` too, colliding with the
+column filters' ``p0``, so ``?outlet_id=2&_through=...`` silently filters with the wrong value.
+Our parameters are named ``m2m_<table>_<n>`` and cannot collide.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import NamedTuple
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.facets import Facet
+from datasette.facets import Facet, load_facet_configs
+from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 
-def through_arg(through: str, column: str, value: Any) -> str:
-    """The exact ``_through`` query-string value Datasette's filter expects."""
-    return json.dumps({"table": through, "column": column, "value": str(value)}, separators=(",", ":"))
+# A NamedTuple, not a dataclass: Datasette loads plugins-dir files without registering them in
+# sys.modules, which dataclasses need when annotations are strings.
+class Relation(NamedTuple):
+    """One many-to-many relation of the faceted table, resolved from the link table's foreign keys."""
+
+    through: str  # link table, e.g. article_people
+    column: str  # its column pointing at the other table, e.g. person_id
+    ours: str  # its column pointing at the faceted table, e.g. article_id
+    our_pk: str  # the faceted table's key that `ours` references, e.g. id
+    other_table: str  # e.g. people
+
+    @property
+    def arg(self) -> str:
+        return f"_m2m_{self.other_table}"
+
+    def ids_sql(self, param: str) -> str:
+        """SQL for the keys of faceted-table rows linked to the value bound to ``param``."""
+        return (
+            f"select {escape_sqlite(self.ours)} from {escape_sqlite(self.through)} "
+            f"where {escape_sqlite(self.column)} = :{param}"
+        )
+
+
+async def relations(datasette, database: str, table: str, configs: list[dict]) -> list[Relation]:
+    db = datasette.get_database(database)
+    found = []
+    for config in configs:
+        fks = await db.foreign_keys_for_table(config["through"])
+        ours = next(fk for fk in fks if fk["other_table"] == table)
+        theirs = next(fk for fk in fks if fk["column"] == config["column"])
+        found.append(
+            Relation(
+                config["through"],
+                config["column"],
+                ours["column"],
+                ours["other_column"],
+                theirs["other_table"],
+            )
+        )
+    return found
+
+
+async def configured_relations(datasette, request, database: str, table: str) -> list[Relation]:
+    """The m2m relations configured for this table in metadata (the only ones that can filter)."""
+    table_metadata = datasette.table_metadata(database, table)
+    configs = load_facet_configs(request, table_metadata).get("m2m", [])
+    return await relations(
+        datasette, database, table, [c["config"] for c in configs if c["source"] == "metadata"]
+    )
+
+
+async def labels_for(datasette, database: str, relation: Relation, values: list) -> dict:
+    """value -> label (the other table's label column), accepting ids given as strings or ints."""
+    expanded = await datasette.expand_foreign_keys(database, relation.through, relation.column, values)
+    return {str(value): label for (_, value), label in expanded.items()}
 
 
 class ManyToManyFacet(Facet):
@@ -26,90 +83,71 @@ class ManyToManyFacet(Facet):
     async def facet_results(self) -> tuple[list[dict], list[str]]:
         results, timed_out = [], []
         configs = self.get_configs()
-        filtered = bool(configs) and await self._filtered()
-        for source_and_config in configs:
-            config = source_and_config["config"]
+        if not configs:
+            return results, timed_out
+        filtered = await self._filtered()
+        found = await relations(self.ds, self.database, self.table, [c["config"] for c in configs])
+        for source_and_config, relation in zip(configs, found, strict=True):
             try:
-                results.append(await self._facet(config, source_and_config["source"], filtered))
+                results.append(await self._facet(relation, source_and_config["source"], filtered))
             except QueryInterrupted:
-                timed_out.append(config["through"])
+                timed_out.append(relation.other_table)
         return results, timed_out
-
-    async def _facet(self, config: dict, source: str, filtered: bool) -> dict:
-        through, column = config["through"], config["column"]
-        db = self.ds.get_database(self.database)
-        fks = await db.foreign_keys_for_table(through)
-        our_fk = next(fk for fk in fks if fk["other_table"] == self.table)
-        their_fk = next(fk for fk in fks if fk["column"] == column)
-        size = self.get_facet_size()
-        rows = await self.ds.execute(
-            self.database,
-            self._count_sql(through, column, our_fk, size, filtered),
-            self.params,
-            truncate=False,
-            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-        )
-        counted = rows.rows[:size]
-        labels = await self.ds.expand_foreign_keys(
-            self.database, through, column, [row["value"] for row in counted]
-        )
-        name = their_fk["other_table"]
-        return {
-            "name": name,
-            "type": self.type,
-            "hideable": source != "metadata",
-            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_m2m"})),
-            "results": [self._value(through, column, row, labels) for row in counted],
-            "truncated": len(rows) > size,
-        }
-
-    def _count_sql(self, through: str, column: str, our_fk: dict, size: int, filtered: bool) -> str:
-        # When the filters keep every article, skip the IN (...) membership test: grouping the link
-        # table's (column, article_id) index alone gives the same counts ~8x faster.
-        where = ""
-        if filtered:
-            where = "where {ours} in (select {pk} from ({sql}))".format(
-                ours=escape_sqlite(our_fk["column"]),
-                pk=escape_sqlite(our_fk["other_column"]),
-                sql=self.sql,
-            )
-        col = escape_sqlite(column)
-        return (
-            f"select {col} as value, count(*) as count from {escape_sqlite(through)} {where} "
-            f"group by {col} order by count desc, value limit {size + 1}"
-        )
 
     async def _filtered(self) -> bool:
         """Do the current filters drop any rows? (They can only narrow, so equal counts mean all rows.)"""
         total = await self.ds.execute(self.database, f"select count(*) from {escape_sqlite(self.table)}")
         return await self.get_row_count() != total.first()[0]
 
-    def _value(self, through: str, column: str, row, labels: dict) -> dict:
-        arg = through_arg(through, column, row["value"])
-        selected = self._selected_arg(through, column, row["value"])
-        if selected is not None:
-            path = path_with_removed_args(self.request, {"_through": selected})
-        else:
-            path = path_with_added_args(self.request, [("_next", None), ("_through", arg)])
+    async def _facet(self, relation: Relation, source: str, filtered: bool) -> dict:
+        size = self.get_facet_size()
+        rows = await self.ds.execute(
+            self.database,
+            self._count_sql(relation, size, filtered),
+            self.params,
+            truncate=False,
+            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+        )
+        counted = rows.rows[:size]
+        labels = await labels_for(self.ds, self.database, relation, [row["value"] for row in counted])
         return {
-            "value": row["value"],
-            "label": labels.get((column, row["value"]), row["value"]),
-            "count": row["count"],
-            "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
-            "selected": selected is not None,
+            "name": relation.other_table,
+            "type": self.type,
+            "hideable": source != "metadata",
+            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_m2m"})),
+            "results": [self._value(relation, row, labels) for row in counted],
+            "truncated": len(rows) > size,
         }
 
-    def _selected_arg(self, through: str, column: str, value: Any) -> str | None:
-        """The request's own ``_through`` string selecting this value, if any (so it can be removed)."""
-        for raw in self.request.args.getlist("_through"):
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            wanted = (through, column, str(value))
-            if (data.get("table"), data.get("column"), str(data.get("value"))) == wanted:
-                return raw
-        return None
+    def _count_sql(self, relation: Relation, size: int, filtered: bool) -> str:
+        # When the filters keep every row, skip the IN (...) membership test: grouping the link table's
+        # (column, article_id) index alone gives the same counts about eight times faster.
+        where = ""
+        if filtered:
+            where = (
+                f"where {escape_sqlite(relation.ours)} in "
+                f"(select {escape_sqlite(relation.our_pk)} from ({self.sql}))"
+            )
+        col = escape_sqlite(relation.column)
+        return (
+            f"select {col} as value, count(*) as count from {escape_sqlite(relation.through)} {where} "
+            f"group by {col} order by count desc, value limit {size + 1}"
+        )
+
+    def _value(self, relation: Relation, row, labels: dict) -> dict:
+        value = str(row["value"])
+        selected = value in self.request.args.getlist(relation.arg)
+        if selected:
+            path = path_with_removed_args(self.request, {relation.arg: value})
+        else:
+            path = path_with_added_args(self.request, [("_next", None), (relation.arg, value)])
+        return {
+            "value": row["value"],
+            "label": labels.get(value, value),
+            "count": row["count"],
+            "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+            "selected": selected,
+        }
 
 
 @hookimpl
@@ -118,37 +156,42 @@ def register_facet_classes():
 
 
 @hookimpl
-def extra_template_vars(request, datasette, database, view_name):
-    """``active_through_filters()``: the ``_through`` filters on a table page, named, with removal links."""
+def filters_from_request(request, database, table, datasette):
+    async def m2m_filters() -> FilterArguments:
+        where, params, descriptions = [], {}, []
+        for relation in await configured_relations(datasette, request, database, table):
+            values = request.args.getlist(relation.arg)
+            labels = await labels_for(datasette, database, relation, values) if values else {}
+            for i, value in enumerate(values):
+                param = f"m2m_{relation.other_table}_{i}"
+                where.append(f"{escape_sqlite(relation.our_pk)} in ({relation.ids_sql(param)})")
+                params[param] = value
+                descriptions.append(f'{relation.other_table} include "{labels.get(value, value)}"')
+        return FilterArguments(where, params, descriptions)
+
+    return m2m_filters
+
+
+@hookimpl
+def extra_template_vars(request, datasette, database, table, view_name):
+    """``active_m2m_filters()``: the m2m filters on a table page, named, each with a link that removes it."""
     if view_name != "table" or request is None:
         return {}
 
-    async def active_through_filters() -> list[dict]:
-        db = datasette.get_database(database)
+    async def active_m2m_filters() -> list[dict]:
         active = []
-        for raw in request.args.getlist("_through"):
-            try:
-                data = json.loads(raw)
-                through, column, value = data["table"], data["column"], data["value"]
-                fk = next(fk for fk in await db.foreign_keys_for_table(through) if fk["column"] == column)
-            except (ValueError, KeyError, TypeError, StopIteration):
-                continue  # Datasette's own filter reports malformed values
-            labels = await datasette.expand_foreign_keys(database, through, column, [value])
-            active.append(
+        for relation in await configured_relations(datasette, request, database, table):
+            values = request.args.getlist(relation.arg)
+            labels = await labels_for(datasette, database, relation, values) if values else {}
+            active.extend(
                 {
-                    "table": fk["other_table"],
+                    "table": relation.other_table,
                     "value": value,
-                    "label": labels.get((column, value)) or labels.get((column, _as_int(value))) or value,
-                    "remove_url": datasette.urls.path(path_with_removed_args(request, {"_through": raw})),
+                    "label": labels.get(value, value),
+                    "remove_url": datasette.urls.path(path_with_removed_args(request, {relation.arg: value})),
                 }
+                for value in values
             )
         return active
 
-    return {"active_through_filters": active_through_filters}
-
-
-def _as_int(value: Any) -> Any:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
+    return {"active_m2m_filters": active_m2m_filters}

@@ -1,0 +1,90 @@
+"""Shared fixtures: the sample corpus built into a real archive.db, and the real site serving it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SERVER_START_TIMEOUT_S = 30
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """data/sample built once per session by the real command line, into a tmp dir as archive.db."""
+    db = tmp_path_factory.mktemp("sample") / "archive.db"
+    subprocess.run(
+        [sys.executable, "build_db.py", "data/sample", "--db", str(db)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"scripts/serve.sh exited with {process.returncode}: {log.read_text()}")
+        try:
+            if httpx.get(f"{url}/-/versions.json", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"scripts/serve.sh did not answer at {url} within {SERVER_START_TIMEOUT_S}s")
+
+
+@pytest.fixture(scope="session")
+def serve_site(tmp_path_factory) -> Iterator[Callable[[Path], str]]:
+    """A function that serves a database with scripts/serve.sh on a free port and returns its base URL.
+
+    The server's log goes to a file (a pipe nobody reads would fill up and stall it). Every server
+    started is stopped at the end of the session.
+    """
+    processes: list[subprocess.Popen] = []
+    logs = tmp_path_factory.mktemp("server-logs")
+
+    def serve(db: Path) -> str:
+        port = free_port()
+        log = logs / f"serve-{port}.log"
+        with log.open("w") as log_file:
+            process = subprocess.Popen(
+                [str(REPO / "scripts" / "serve.sh"), str(db), "-h", "127.0.0.1", "-p", str(port)],
+                cwd=REPO,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        wait_until_serving(url, process, log)
+        return url
+
+    yield serve
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(serve_site, sample_db) -> str:
+    """Base URL of the public site (scripts/serve.sh) serving the sample archive."""
+    return serve_site(sample_db)
