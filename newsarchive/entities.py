@@ -1,7 +1,7 @@
 """Finds gazetteer people, organizations and places in an article, and unknown names worth curating.
 
-One Aho-Corasick automaton holds every name, alias, surname and blocker phrase, folded (lower case,
-accents off) so long Latin names match in any case; short Latin names and acronyms keep their case by
+One Aho-Corasick automaton holds every name, alias, surname and blocker phrase in lower case, so long
+Latin names match in any case; short Latin names and acronyms keep their case by
 checking the exact spelling at the match. Latin matches must sit on word boundaries. At each place the
 longest match wins (美国国务院 is not 美国 + 国务院, "South China Sea" is not "China").
 """
@@ -10,38 +10,50 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 import ahocorasick
 
 from newsarchive.gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
+from newsarchive.model import ParsedArticle
 from newsarchive.textnorm import is_cjk, normalize
 
-__all__ = ["Gazetteer", "Matcher", "load_gazetteer", "write_gazetteer"]
+__all__ = ["Gazetteer", "Matcher", "body_with_captions", "load_gazetteer", "write_gazetteer"]
 
 NAME_DOT = "·"
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
 
 
-def _fold_table() -> dict[int, str]:
-    """Lower case and accents off, one character for one, so folded text keeps the normalised offsets."""
-    table = {ord(char): char.lower() for char in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
-    for code in range(0xC0, 0x250):
-        base = unicodedata.normalize("NFKD", chr(code))[0].lower()
-        if len(base) == 1 and base.isascii() and base.isalpha():
-            table[code] = base
-    table[ord("’")] = "'"
-    return table
-
-
-FOLD = _fold_table()
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def fold(text: str) -> str:
-    return text.translate(FOLD)
+    """Lower case, one character for one, so offsets in folded text are those of the normalised text."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+def _encode(text: str) -> str:
+    """Each character as two narrow ones (its UTF-16 code unit's bytes).
+
+    pyahocorasick finds a transition by scanning a node's children one by one; with thousands of
+    different first characters (every CJK name) the root scan was most of the matching time. As bytes,
+    no node has more than 256 children. Characters beyond the BMP become U+FFFD to keep two per character.
+    """
+    if text and max(text) > "\uffff":
+        text = ASTRAL.sub("\ufffd", text)
+    return text.encode("utf-16-be", "surrogatepass").decode("latin-1")
+
+
+def body_with_captions(article: ParsedArticle) -> str:
+    """What match() should get as the body: paragraphs plus image captions (a caption may be the only
+    place a person is named), never the credits."""
+    captions = [image.caption for image in article.images if image.caption]
+    return "\n\n".join([article.body, *captions])
 
 
 def _is_word_char(char: str) -> bool:
@@ -93,8 +105,7 @@ class Matcher:
         rules = gazetteer.name_rules
         self._automaton = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
-        self._credits = re.compile("|".join(f"(?:{pattern})" for pattern in rules.get("credit_patterns", []))
-                                   or r"(?!)")
+        self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
                                                    rules.get("candidate_followers_zh", []))
@@ -115,8 +126,8 @@ class Matcher:
         for phrase in gazetteer.blockers:
             _add(keys, normalize(phrase).strip(), Meaning("block"))
         automaton = ahocorasick.Automaton()
-        for folded, key in keys.items():
-            automaton.add_word(folded, key)
+        for encoded, key in sorted((_encode(folded), key) for folded, key in keys.items()):
+            automaton.add_word(encoded, key)
         automaton.make_automaton()
         return automaton
 
@@ -161,8 +172,10 @@ class Matcher:
         if self._last is not None and self._last[0] == article:
             return self._last[1]
         text = normalize("\n".join((title or "", summary or "", body or "")))
-        credits = [match.span() for match in self._credits.finditer(text)]
-        hits = [hit for hit in self._longest_hits(text) if not _inside(hit.start, hit.end + 1, credits)]
+        credits = self._credit_spans(text)
+        hits = self._longest_hits(text)
+        if credits:
+            hits = [hit for hit in hits if not _inside(hit.start, hit.end + 1, credits)]
         self._resolve(text, hits)
         mentions: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
         for hit in hits:
@@ -173,12 +186,24 @@ class Matcher:
         self._last = (article, analysis)
         return analysis
 
+    def _credit_spans(self, text: str) -> list[tuple[int, int]]:
+        has_slash = "/" in text  # most credit patterns need one; skipping them saves a regex pass or two
+        return [
+            match.span()
+            for pattern in self._credits
+            if has_slash or "/" not in pattern.pattern
+            for match in pattern.finditer(text)
+        ]
+
     def _longest_hits(self, text: str) -> list[_Hit]:
         """Every valid match, then leftmost-longest without overlaps."""
         size = len(text)
         found: list[_Hit] = []
-        for end, key in self._automaton.iter(fold(text)):
-            start = end - key.length + 1
+        for end_byte, key in self._automaton.iter(_encode(fold(text))):
+            start_byte = end_byte - 2 * key.length + 1
+            if start_byte & 1:
+                continue  # starts in the middle of a character
+            start, end = start_byte >> 1, end_byte >> 1
             if key.bounded_start and start > 0 and _is_word_char(text[start - 1]):
                 continue
             if key.bounded_end and end + 1 < size and _is_word_char(text[end + 1]):
@@ -188,12 +213,15 @@ class Matcher:
             found.append(_Hit(start, end, key))
         found.sort(key=lambda hit: (hit.start, -hit.end))
         chosen: list[_Hit] = []
-        last_end = -1
+        cluster: list[_Hit] = []
+        cluster_end = -1
         for hit in found:
-            if hit.start > last_end:
-                chosen.append(hit)
-                last_end = hit.end
-        return chosen
+            if hit.start > cluster_end and cluster:
+                chosen += _best_cover(cluster)
+                cluster = []
+            cluster.append(hit)
+            cluster_end = max(cluster_end, hit.end)
+        return chosen + _best_cover(cluster)
 
     def _resolve(self, text: str, hits: list[_Hit]) -> None:
         """Entities first; then surnames, titled ones before bare ones, against the people named so far."""
@@ -271,14 +299,27 @@ class Matcher:
                 found.append(("people", name, "en"))
         for match in self._candidate_zh.finditer(text):
             name = match.group(1)
-            if NAME_DOT not in name and name[0] not in self._chinese_surnames:
+            chinese_name = NAME_DOT in name or name[0] in self._chinese_surnames
+            if name in self._candidate_stopwords or not chinese_name:
                 continue
             if self._unknown(name, match.start(1), match.end(1), taken):
                 found.append(("people", name, "zh"))
         return found
 
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-        return not self._automaton.exists(fold(name)) and not _overlaps(start, end, taken)
+        return not self._automaton.exists(_encode(fold(name))) and not _overlaps(start, end, taken)
+
+
+def _best_cover(cluster: list[_Hit]) -> list[_Hit]:
+    """Of overlapping matches, longest first, then leftmost, without overlaps: 其中东京都 is Tokyo (东京都),
+    not 中东 + 京都; 美国国务院 is one name; 巴西安全 is Brazil (a tie goes to the leftmost)."""
+    if len(cluster) == 1:
+        return cluster
+    chosen: list[_Hit] = []
+    for hit in sorted(cluster, key=lambda hit: (hit.start - hit.end, hit.start)):
+        if all(hit.end < other.start or other.end < hit.start for other in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda hit: hit.start)
 
 
 def _drop_foreign_institutions(hits: list[_Hit]) -> None:
@@ -295,8 +336,6 @@ def _add(keys: dict[str, _Key], text: str, meaning: Meaning) -> None:
     if len(text) < 2:
         return
     folded = fold(text)
-    if len(folded) != len(text):
-        return  # cannot happen with FOLD; guards the offset arithmetic
     key = keys.get(folded)
     forms = _case_forms(text)
     if key is None:
@@ -346,8 +385,8 @@ def _capitalised_word_before(text: str, start: int) -> str:
     while index >= 0 and (text[index].isalpha() or text[index] in ".'’-") and not is_cjk(text[index]):
         index -= 1
     word = text[index + 1:start - 1]
-    if not word or not word[0].isupper():
-        return ""
+    if not word or not word[0].isupper() or word.endswith("."):
+        return ""  # a word with a full stop ends the previous sentence
     while index >= 0 and text[index] == " ":
         index -= 1
     return "" if index < 0 or text[index] in SENTENCE_STARTS else word
@@ -361,7 +400,7 @@ def _ending_with_title(titles: list[str]) -> re.Pattern[str]:
 
 def _candidate_pattern_en(titles: list[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"(?<![\w])(?:{alternatives}) ((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
+    return re.compile(rf"(?<![\w])(?i:{alternatives}) ((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
 
 
 def _candidate_pattern_zh(titles: list[str], followers: list[str]) -> re.Pattern[str]:

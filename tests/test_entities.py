@@ -1,0 +1,276 @@
+"""Entity matching: gazetteer loading, names in both languages, surnames, place rules, candidates, storage.
+
+Unit tests use the small people/organizations files in tests/fixtures/entities next to the project's real
+place data and rules; the golden test uses the real data files and the seeds in ../shared.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsarchive import schema
+from newsarchive.entities import Matcher, body_with_captions, load_gazetteer, write_gazetteer
+from newsarchive.gazetteer import Gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "entities"
+SHARED = ROOT.parent / "shared"
+PLACE_AND_RULE_FILES = ("countries.csv", "regions.yml", "place_rules.yml", "name_rules.yml", "outlets.yml")
+
+
+def _data_dir(target: Path) -> Path:
+    """Fixture people and organizations with the project's own places and rules."""
+    for name in PLACE_AND_RULE_FILES:
+        shutil.copy(DATA / name, target / name)
+    for name in ("people.yml", "organizations.yml"):
+        shutil.copy(FIXTURES / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    return load_gazetteer(_data_dir(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(scope="module")
+def matcher(gazetteer: Gazetteer) -> Matcher:
+    return Matcher(gazetteer)
+
+
+def found(matcher: Matcher, body: str, title: str = "", summary: str | None = None
+          ) -> dict[str, dict[str, int]]:
+    return {kind: dict(counts) for kind, counts in matcher.match(title, summary, body).items()}
+
+
+# --- gazetteer ---------------------------------------------------------------------------------------
+
+
+def test_places_have_coordinates_codes_and_kinds(gazetteer: Gazetteer) -> None:
+    places = gazetteer.entities["places"]
+    assert len(places) > 1500
+    for place in places.values():
+        assert place.latitude is not None and place.longitude is not None, place.name
+        assert -90 <= place.latitude <= 90 and -180 <= place.longitude <= 180, place.name
+        assert place.category in {"country", "city", "region", "province", "state", "sea", "strait", "island"}
+    assert places["taiwan"].country_code == "TW"
+    assert places["china"].category == "country" and places["china"].name_zh == "中国"
+    assert places["south-china-sea"].category == "sea"
+    assert places["washington-d-c"].name == "Washington, D.C."
+    assert places["beijing"].category == "city" and places["beijing"].name_zh == "北京"
+
+
+def test_one_place_per_name_between_countries_regions_and_cities(gazetteer: Gazetteer) -> None:
+    names = [place.name for place in gazetteer.entities["places"].values()]
+    assert names.count("Hong Kong") == 1 and names.count("Singapore") == 1
+    assert len({place.slug for place in gazetteer.entities["places"].values()}) == len(names)
+
+
+def test_names_gives_english_and_chinese(gazetteer: Gazetteer) -> None:
+    assert {"Antony Blinken", "布林肯", "Tony Blinken", "安东尼·布林肯"} <= set(
+        gazetteer.names("people", "antony-blinken"))
+    assert {"South China Sea", "南海", "南中国海"} <= set(gazetteer.names("places", "south-china-sea"))
+    assert {"NATO", "北约"} <= set(gazetteer.names("organizations", "nato"))
+
+
+def test_write_gazetteer_keeps_ids_stable(tmp_path: Path) -> None:
+    data_dir = _data_dir(tmp_path)
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    schema.create(conn)
+    first = write_gazetteer(conn, load_gazetteer(data_dir))
+    people = yaml.safe_load((data_dir / "people.yml").read_text(encoding="utf-8"))
+    people.insert(0, {"name": "Janet Yellen", "name_zh": "耶伦", "surname": "Yellen", "role": "US treasury"})
+    (data_dir / "people.yml").write_text(yaml.safe_dump(people, allow_unicode=True), encoding="utf-8")
+    second = write_gazetteer(conn, load_gazetteer(data_dir))
+    assert all(second["people"][slug] == row_id for slug, row_id in first["people"].items())
+    assert "janet-yellen" in second["people"] and second["places"] == first["places"]
+    row = conn.execute("SELECT name, name_zh, aliases FROM people WHERE slug = 'antony-blinken'").fetchone()
+    assert row[:2] == ("Antony Blinken", "布林肯") and "Tony Blinken" in json.loads(row[2])
+    lat, lon, code, kind = conn.execute(
+        "SELECT latitude, longitude, country_code, kind FROM places WHERE slug = 'taiwan'").fetchone()
+    assert (code, kind) == ("TW", "region") and 21 < lat < 26 and 119 < lon < 123
+
+
+# --- names in both languages -------------------------------------------------------------------------
+
+
+def test_english_names_and_longest_match(matcher: Matcher) -> None:
+    result = found(matcher, "Antony Blinken spoke at the State Department about the South China Sea, "
+                            "as the Washington Post reported from Beijing.")
+    assert result["people"] == {"antony-blinken": 1}
+    assert result["organizations"] == {"united-states-department-of-state": 1}
+    assert result["places"] == {"south-china-sea": 1, "beijing": 1}  # not China, not Washington
+
+
+def test_chinese_names_and_longest_match(matcher: Matcher) -> None:
+    result = found(matcher, "美国国务院发言人马修·米勒说，布林肯与王毅在南中国海问题上交换意见。")
+    assert result["organizations"] == {"united-states-department-of-state": 1}  # not 美国 + 国务院
+    assert result["people"] == {"matthew-miller": 1, "antony-blinken": 1, "wang-yi": 1}
+    assert result["places"] == {"south-china-sea": 1}
+
+
+def test_traditional_characters_and_taiwan_forms(matcher: Matcher) -> None:
+    result = found(matcher, "安東尼‧布林肯抵達臺北，普丁則在莫斯科。臺灣海峽情勢緊張。")
+    assert result["people"] == {"antony-blinken": 1, "vladimir-putin": 1}
+    assert result["places"] == {"taipei": 1, "moscow": 1, "taiwan-strait": 1}
+
+
+def test_full_width_and_case_of_long_names(matcher: Matcher) -> None:
+    result = found(matcher, "ＦＢＩ agents met TONY BLINKEN and tony blinken in SOUTH CHINA SEA waters.")
+    assert result["organizations"] == {"federal-bureau-of-investigation": 1}
+    assert result["people"] == {"antony-blinken": 2}
+    assert result["places"] == {"south-china-sea": 1}
+
+
+def test_latin_word_boundaries(matcher: Matcher) -> None:
+    result = found(matcher, "Iranian and Iraqi officials, Liang and Xiong, met in Oslo.")
+    assert result["places"] == {"oslo": 1}
+    assert result["people"] == {}
+
+
+def test_acronyms_and_short_names_keep_their_case(matcher: Matcher) -> None:
+    assert found(matcher, "Tell us about the fbi.")["organizations"] == {}
+    assert found(matcher, "Tell us about the fbi.")["places"] == {}
+    result = found(matcher, "The US and the FBI said so.")
+    assert result["places"] == {"united-states": 1} and result["organizations"] == {
+        "federal-bureau-of-investigation": 1}
+    assert found(matcher, "He may go; Li Qiang will.")["people"] == {"li-qiang": 1}
+
+
+# --- surnames -----------------------------------------------------------------------------------------
+
+
+def test_surname_after_full_name(matcher: Matcher) -> None:
+    result = found(matcher, "Wang Yi met Antony Blinken. Wang said Mr. Blinken and Secretary Blinken agreed.")
+    assert result["people"] == {"wang-yi": 2, "antony-blinken": 3}
+
+
+def test_surname_shared_by_two_people_named_stays_unlinked(matcher: Matcher) -> None:
+    result = found(matcher, "Wang Yi and Wang Xiaohong met Blinken. Wang said talks went well.")
+    assert result["people"] == {"wang-yi": 1, "wang-xiaohong": 1}
+
+
+def test_titled_surname_links_only_when_unique_in_gazetteer(matcher: Matcher) -> None:
+    assert found(matcher, "President Biden spoke. Later Biden left.")["people"] == {"joe-biden": 2}
+    assert found(matcher, "Mr. Wang spoke to reporters.")["people"] == {}  # two Wangs in the gazetteer
+    assert found(matcher, "Biden spoke to reporters.")["people"] == {}  # no title, never named
+
+
+def test_surname_inside_another_name_is_not_a_mention(matcher: Matcher) -> None:
+    result = found(matcher, "Wang Yi arrived. Wang Teng took photos, and Mary Blinken sang.")
+    assert result["people"] == {"wang-yi": 1}
+
+
+def test_chinese_surname_of_a_transliterated_name(matcher: Matcher) -> None:
+    assert found(matcher, "发言人马修·米勒表示，米勒还说。")["people"] == {"matthew-miller": 2}
+    assert found(matcher, "米勒还说。")["people"] == {}
+
+
+def test_surname_named_person_beats_a_place_of_that_name(matcher: Matcher) -> None:
+    assert found(matcher, "Lloyd Austin flew in. Austin said so.")["people"] == {"lloyd-austin": 2}
+    result = found(matcher, "Tech firms moved to Austin last year.")
+    assert result["people"] == {} and result["places"] == {"austin": 1}
+
+
+def test_photo_credits_create_no_mentions(matcher: Matcher) -> None:
+    body = ("Wang Yi spoke. (Antony Blinken/AP) Wang left. REUTERS/Joe Biden\n"
+            "Credit...Xi Jinping/Xinhua, via Getty Images")
+    assert found(matcher, body)["people"] == {"wang-yi": 2}
+
+
+# --- places -------------------------------------------------------------------------------------------
+
+
+def test_washington_is_the_capital_unless_the_state_is_meant(matcher: Matcher) -> None:
+    assert found(matcher, "Talks in Washington ended.")["places"] == {"washington-d-c": 1}
+    assert found(matcher, "Fires in Washington state spread.")["places"] == {"washington-state": 1}
+    assert found(matcher, "华盛顿和华府")["places"] == {"washington-d-c": 2}
+
+
+def test_place_names_that_are_words_or_people(matcher: Matcher) -> None:
+    assert found(matcher, "Nice weather. Reading is fun. Mobile phones.")["places"] == {}
+    assert found(matcher, "Jordan Chiles and Michael Jordan played.")["places"] == {}
+    assert found(matcher, "King Abdullah of Jordan spoke. Jordan's army moved.")["places"] == {"jordan": 2}
+
+
+def test_georgia_needs_caucasus_context(matcher: Matcher) -> None:
+    assert found(matcher, "Voters in Georgia went to the polls.")["places"] == {}
+    result = found(matcher, "Protests in Georgia: crowds filled Tbilisi.")
+    assert result["places"] == {"georgia": 1, "tbilisi": 1}
+
+
+def test_chinese_place_names_inside_other_words(matcher: Matcher) -> None:
+    assert found(matcher, "巴西安全部门，其中东京都新增病例。")["places"] == {"brazil": 1, "tokyo": 1}
+    assert found(matcher, "美国东海岸和佛罗里达州")["places"] == {"united-states": 1}
+
+
+def test_another_countrys_ministry_is_not_chinas(matcher: Matcher) -> None:
+    assert found(matcher, "俄罗斯外交部表示")["organizations"] == {}
+    assert found(matcher, "外交部发言人表示")["organizations"] == {"ministry-of-foreign-affairs-of-china": 1}
+
+
+def test_title_summary_and_body_all_count(matcher: Matcher) -> None:
+    result = found(matcher, "Blinken arrived.", title="Blinken in Beijing", summary="布林肯访问北京")
+    assert result["people"] == {"antony-blinken": 3} and result["places"] == {"beijing": 2}
+
+
+# --- candidates ---------------------------------------------------------------------------------------
+
+
+def test_candidates_after_titles(matcher: Matcher) -> None:
+    body = ("Foreign Minister Penny Wong met Secretary of State Antony Blinken on Tuesday. "
+            "外交部发言人汪文斌表示，外长王毅会见了越南外交部长裴青山。(Chris Ratcliffe/Bloomberg)")
+    assert sorted(matcher.candidates("", None, body)) == [
+        ("people", "Penny Wong", "en"), ("people", "汪文斌", "zh"), ("people", "裴青山", "zh")]
+
+
+def test_candidates_are_not_gazetteer_names_or_plain_words(matcher: Matcher) -> None:
+    body = "President Joe Biden said. Spokesman John Smith Tuesday. 总统拜登表示。主席任期届满。"
+    assert matcher.candidates("", None, body) == [("people", "John Smith", "en")]
+
+
+# --- golden seeds --------------------------------------------------------------------------------------
+
+
+def _golden() -> list[dict]:
+    path = SHARED / "golden" / "seeds.json"
+    if not path.exists():
+        pytest.skip("../shared golden data not available")
+    return json.loads(path.read_text(encoding="utf-8"))["articles"]
+
+
+@pytest.fixture(scope="module")
+def real_matcher() -> Matcher:
+    if not (DATA / "people.yml").exists():
+        pytest.skip("data/people.yml not written yet")
+    return Matcher(load_gazetteer(DATA))
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_golden_seed_entities(index: int, real_matcher: Matcher) -> None:
+    from newsarchive.parsers import parse
+
+    expected = _golden()[index]
+    text = (SHARED / "seeds" / expected["source"]).read_text(encoding="utf-8")
+    article = parse(text, expected["source"])
+    result = real_matcher.match(article.title, article.summary, body_with_captions(article))
+    entities = real_matcher.gazetteer.entities
+    for kind in ("people", "places", "organizations"):
+        linked = {frozenset(entities[kind][slug].all_names()) for slug in result[kind]}
+        for names in expected.get(kind, []):
+            assert any(set(names) & linked_names for linked_names in linked), (kind, names, result[kind])
+        for name in expected.get(f"{kind}_absent", []):
+            assert not any(name in linked_names for linked_names in linked), (kind, name)
+
+
+def test_match_counts_are_counters(matcher: Matcher) -> None:
+    result = matcher.match("", None, "Beijing, Beijing.")
+    assert set(result) == {"people", "organizations", "places"}
+    assert all(isinstance(counts, Counter) for counts in result.values())
