@@ -1,0 +1,169 @@
+"""HTML → clean plain text, shared by the parsers.
+
+The walk turns an element tree into *blocks*: one block per paragraph-like element or ``<br>``-separated
+line, each with the outbound links found inside it, so a parser can drop a boilerplate line together
+with its links. Scripts, styles, iframes and form controls never reach the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsarchive.model import Link
+
+# Elements whose content is never article text.
+NOISE_TAGS = (
+    "script, style, iframe, noscript, svg, button, form, input, select, textarea, object, embed, "
+    "video, audio, canvas, template, link, meta, head, title"
+)
+
+# Elements that start a new block of text (everything else is inline and joins its neighbours).
+BLOCK_TAGS = frozenset(
+    {
+        *("p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "address", "center"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr"),
+        *("figure", "figcaption", "picture", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"),
+        *("details", "summary", "body", "html"),
+    }
+)
+
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
+# Pretty-printed HTML puts line breaks between inline tags; a line break (with its indentation) between
+# two CJK characters is an artefact, not a word gap. Spaces typed on one line are kept.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_LINE_GAP = re.compile(f"(?<=[{_CJK}])[ \\t]*\\r?\\n\\s*(?=[{_CJK}])")
+
+
+@dataclass
+class Block:
+    """One paragraph-like piece of text and the links inside it."""
+
+    text: str
+    links: list[Link] = field(default_factory=list)
+    tag: str = ""  # the block element that holds the text ("p", "li", "h2", ...; "" for bare text)
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace, drop layout line breaks between CJK characters, strip."""
+    return _SPACES.sub(" ", _CJK_LINE_GAP.sub("", text)).strip()
+
+
+def drop_nodes(root: LexborNode, selector: str) -> None:
+    """Remove every element matching a CSS selector (with its subtree)."""
+    for node in root.css(selector):
+        node.decompose()
+
+
+def http_url(href: str | None) -> str | None:
+    """An absolute http(s) URL, or None. Protocol-relative ``//host/...`` becomes https."""
+    if not href:
+        return None
+    href = href.strip()
+    if href.startswith("//"):
+        href = "https:" + href
+    if not href.lower().startswith(("http://", "https://")):
+        return None
+    return href
+
+
+def unwrap_image_proxy(src: str | None) -> str | None:
+    """The real image URL behind an images.weserv.nl proxy URL (``?url=host/path``), with https://."""
+    src = http_url(src)
+    if src is None:
+        return None
+    parts = urlsplit(src)
+    if parts.netloc.endswith("weserv.nl"):
+        target = parse_qs(parts.query).get("url", [""])[0]
+        if not target:
+            return None
+        if target.startswith("//"):
+            return "https:" + target
+        return target if target.lower().startswith(("http://", "https://")) else "https://" + target
+    return src
+
+
+def text_blocks(root: LexborNode) -> list[Block]:
+    """Blocks of clean text in document order; empty blocks are left out."""
+    blocks: list[Block] = []
+    parts: list[str] = []
+    links: list[Link] = []
+    open_blocks = [""]  # tags of the block elements we are inside, innermost last
+
+    def flush() -> None:
+        text = clean_text("".join(parts).replace(_LINK_START, ""))
+        if text:
+            blocks.append(Block(text, list(links), open_blocks[-1]))
+        parts.clear()
+        links.clear()
+
+    # Iterative walk: (node, entering) pairs; a block element flushes on the way in and out.
+    stack: list[tuple[LexborNode, bool]] = [(root, True)]
+    while stack:
+        node, entering = stack.pop()
+        tag = node.tag
+        if not entering:
+            if tag == "a":
+                _close_link(node, parts, links)
+            else:
+                flush()
+                open_blocks.pop()
+            continue
+        if tag == "-text":
+            parts.append(node.text_content or "")
+            continue
+        if tag == "br":
+            flush()
+            continue
+        if tag in BLOCK_TAGS:
+            flush()
+            open_blocks.append(tag)
+            stack.append((node, False))
+        elif tag == "a":
+            parts.append(_LINK_START)
+            stack.append((node, False))
+        elif tag in ("-comment", "img") or tag is None:
+            continue
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, True) for c in reversed(children))
+    flush()
+    return blocks
+
+
+# Marks where an <a> started inside the running text, so its text can be cut out when it closes.
+_LINK_START = "\x00"
+
+
+def _close_link(node: LexborNode, parts: list[str], links: list[Link]) -> None:
+    """Record the link that just closed (text = what was added since its start marker)."""
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] == _LINK_START:
+            text = clean_text("".join(parts[i + 1 :]).replace(_LINK_START, ""))
+            parts[i] = ""
+            break
+    else:  # the link started in an earlier block (a block element inside <a>)
+        text = ""
+    url = http_url(node.attributes.get("href"))
+    if url:
+        links.append(Link(url=url, text=text))
+
+
+def html_paragraphs(html: str) -> list[str]:
+    """Plain-text paragraphs of an HTML fragment, noise removed."""
+    tree = parse_html(html)
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    drop_nodes(root, NOISE_TAGS)
+    return [b.text for b in text_blocks(root)]
