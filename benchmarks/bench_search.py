@@ -1,6 +1,6 @@
 """Search latency and index size on a built archive, through a real `datasette serve` over HTTP.
 
-    python benchmarks/bench_search.py corpus.db [--runs 5] [--port 8765]
+    python benchmarks/bench_search.py corpus.db [--runs 5] [--port N]
 
 Starts scripts/serve.sh (the production settings) on 127.0.0.1, runs twenty realistic queries against
 the articles table's ?_search= JSON API and the /search page, and prints p50/p95 latencies and the
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -51,6 +52,16 @@ ENDPOINTS = {
 }
 
 
+def free_port(port: int = 0) -> int:
+    """The port (a free one when 0); exits if it is taken, so we never time someone else's server."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            sys.exit(f"port {port} is in use")
+        return probe.getsockname()[1]
+
+
 def start_server(db: Path, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / "scripts" / "serve.sh"), str(db), "-p", str(port)],
@@ -59,14 +70,14 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
         start_new_session=True,  # so we can stop serve.sh and its datasette child together
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:  # exited: e.g. the port was taken
         try:
             if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status_code == 200:
                 return server
         except httpx.TransportError:
             time.sleep(0.3)
     stop_server(server)
-    sys.exit("datasette did not start within 60 s")
+    sys.exit(f"datasette did not start on port {port}")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -137,12 +148,13 @@ def main() -> None:
     )
     parser.add_argument("db", type=Path)
     parser.add_argument("--runs", type=int, default=5, help="timed requests per query and endpoint")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
     print(index_share(args.db))
-    server = start_server(args.db.resolve(), args.port)
+    port = free_port(args.port)
+    server = start_server(args.db.resolve(), port)
     try:
-        ok = report(measure(args.port, args.runs))
+        ok = report(measure(port, args.runs))
     finally:
         stop_server(server)
     print(f"target p95 < {TARGET_P95_MS} ms: {'met' if ok else 'NOT met'}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -175,13 +176,30 @@ def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, st
 
 
 def _best_window(spans: list[tuple[int, int, str]], width: int, lead: int) -> int:
-    """Start of the width-long window showing the most distinct terms (earliest on ties)."""
-    best_start, best_count = 0, -1
-    for start, _, _ in spans[:200]:
+    """Start of the width-long window showing the most distinct terms (earliest on ties).
+
+    Candidate windows start lead characters before each match. Spans are sorted and disjoint, so the
+    spans inside a window form a range [left, right) that only moves forward: linear time.
+    """
+    every_term = len({term for _, _, term in spans})
+    in_window: Counter[str] = Counter()
+    best_start, best_count, left, right = 0, -1, 0, 0
+    for start, _, _ in spans:
         window_start = max(0, start - lead)
-        terms = {term for s, e, term in spans if s >= window_start and e <= window_start + width}
-        if len(terms) > best_count:
-            best_start, best_count = window_start, len(terms)
+        while spans[left][0] < window_start:
+            if left < right:
+                in_window[spans[left][2]] -= 1
+                if not in_window[spans[left][2]]:
+                    del in_window[spans[left][2]]
+            left += 1
+        right = max(right, left)
+        while right < len(spans) and spans[right][1] <= window_start + width:
+            in_window[spans[right][2]] += 1
+            right += 1
+        if len(in_window) > best_count:
+            best_start, best_count = window_start, len(in_window)
+            if best_count == every_term:  # cannot do better; keep the earliest
+                break
     return best_start
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive import schema
-from newsarchive.search_text import CJK_CLASS, fts_query, fts_row, index_text, search_snippet
+from newsarchive.search_text import CJK_CLASS, _best_window, fts_query, fts_row, index_text, search_snippet
 from newsarchive.textnorm import is_cjk
 
 # Our own short fixture articles (slug, outlet, language, title, summary, body, tags, people).
@@ -321,3 +321,28 @@ def test_python_snippet_in_docs_works(conn, tmp_path):
     assert "newsarchive" not in code  # researchers do not have the project
     for q in ["關係 diplomats 美", '"Wang Yi" 中美关系', "國務卿 5G网络", '"关系 talks"', "-:*"]:
         assert namespace["to_match"](q) == fts_query(q)
+
+
+def brute_force_window(spans, width, lead):
+    """Reference for _best_window: try every candidate window, keep the earliest with most distinct terms."""
+    best, best_count = 0, -1
+    for anchor, _, _ in spans:
+        start = max(0, anchor - lead)
+        count = len({term for s, e, term in spans if s >= start and e <= start + width})
+        if count > best_count:
+            best, best_count = start, count
+    return best
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 5), st.sampled_from("abcd")), min_size=1).map(
+    lambda gaps: [
+        (sum(g + n for g, n, _ in gaps[:i]) + gap, sum(g + n for g, n, _ in gaps[:i]) + gap + size, term)
+        for i, (gap, size, term) in enumerate(gaps)
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPANS, st.integers(5, 80), st.integers(0, 30))
+def test_snippet_window_is_the_earliest_with_most_terms(spans, width, lead):
+    assert _best_window(spans, width, lead) == brute_force_window(spans, width, lead)
