@@ -124,8 +124,8 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     conn.execute("PRAGMA journal_mode = OFF")  # the temp file is thrown away on any failure
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("BEGIN")
     schema.create(conn)
+    conn.execute("BEGIN")
     version = pipeline_version(data_dir)
     stored = conn.execute("SELECT value FROM meta WHERE key = 'pipeline_version'").fetchone()
     writer = ArchiveWriter(conn, load_outlets(data_dir / "outlets.yml"),

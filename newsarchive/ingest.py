@@ -78,8 +78,10 @@ class Pipeline:
         result.language = article.language or guess_language(article.title, body)
         result.word_count = word_count(body)
         result.fingerprint = fingerprint(article.title, body)
-        result.mentions = self.matcher.match(article.title, article.summary, body)
-        result.candidates = Counter(self.matcher.candidates(article.title, article.summary, body))
+        # Captions name the people in the photos; credits (kept apart by the parsers) are not mentions.
+        text = "\n\n".join([body, *(image.caption for image in article.images if image.caption)])
+        result.mentions = self.matcher.match(article.title, article.summary, text)
+        result.candidates = Counter(self.matcher.candidates(article.title, article.summary, text))
         names = [
             name
             for kind, counts in result.mentions.items()

@@ -20,6 +20,21 @@ ENTITY_LINKS = {
 ARTICLE_CHILDREN = ["images", "links", "article_people", "article_organizations", "article_places",
                     "candidate_mentions"]
 
+# Denormalised counts the site reads on every page, and the aggregated candidate list.
+REFRESH_TOTALS = [
+    "UPDATE outlets SET article_count = ("
+    " SELECT count(*) FROM articles WHERE outlet_id = outlets.id OR via_id = outlets.id)",
+    "UPDATE people SET article_count = ("
+    " SELECT count(*) FROM article_people WHERE person_id = people.id)",
+    "UPDATE organizations SET article_count = ("
+    " SELECT count(*) FROM article_organizations WHERE organization_id = organizations.id)",
+    "UPDATE places SET article_count = (SELECT count(*) FROM article_places WHERE place_id = places.id)",
+    "DELETE FROM entity_candidates",
+    "INSERT INTO entity_candidates (kind, name, language, count, article_count, example_article_id)"
+    " SELECT kind, name, language, sum(count), count(DISTINCT article_id), min(article_id)"
+    " FROM candidate_mentions GROUP BY kind, name",
+]
+
 
 @dataclass
 class Outcome:
@@ -224,18 +239,5 @@ class ArchiveWriter:
     # --- totals --------------------------------------------------------------------------------
 
     def refresh_totals(self) -> None:
-        """Denormalised counts the site reads on every page, and the candidate list."""
-        self.conn.executescript("""
-            UPDATE outlets SET article_count = (
-                SELECT count(*) FROM articles WHERE outlet_id = outlets.id OR via_id = outlets.id);
-            UPDATE people SET article_count = (
-                SELECT count(*) FROM article_people WHERE person_id = people.id);
-            UPDATE organizations SET article_count = (
-                SELECT count(*) FROM article_organizations WHERE organization_id = organizations.id);
-            UPDATE places SET article_count = (
-                SELECT count(*) FROM article_places WHERE place_id = places.id);
-            DELETE FROM entity_candidates;
-            INSERT INTO entity_candidates (kind, name, language, count, article_count, example_article_id)
-                SELECT kind, name, language, sum(count), count(DISTINCT article_id), min(article_id)
-                FROM candidate_mentions GROUP BY kind, name;
-        """)
+        for statement in REFRESH_TOTALS:
+            self.conn.execute(statement)

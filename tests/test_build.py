@@ -21,7 +21,7 @@ FEED_MIRROR = """<!--1700000000000-->
 ------
 
 <address>SAMPLE WRITER</address><time pudate="2023-11-14 20:00:00">2023年11月14日</time>
-<section><p>{body}</p><p>第二段：双方同意继续对话。</p></section>
+<section><p>{body}</p><p>Second paragraph.</p></section>
 """
 
 
@@ -133,7 +133,7 @@ def test_bad_files_get_rows_with_clear_messages(tmp_path: Path) -> None:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     truncated = feed_mirror("被截断的示例文章", "这篇文章的HTML在中途被截断了。")
-    (folder / "truncated.md").write_text(truncated[: truncated.index("第二段") + 4], encoding="utf-8")
+    (folder / "truncated.md").write_text(truncated[: truncated.index("Second") + 6], encoding="utf-8")
     db = tmp_path / "a.db"
     report = build([folder], db, jobs=1, progress=False)
     result = {
