@@ -140,7 +140,7 @@ class Matcher:
         if kind == "places":
             if text in rules.stop_names:
                 return
-            if text in rules.requires_context:
+            if text in rules.requires_context and text == normalize(entity.name):
                 _add(keys, text, Meaning(kind, entity.slug, "context", rules.requires_context[text]))
                 return
             if text in rules.person_like:
@@ -332,7 +332,9 @@ def _drop_foreign_institutions(hits: list[_Hit]) -> None:
 
 
 def _add(keys: dict[str, _Key], text: str, meaning: Meaning) -> None:
-    """Register one meaning of a normalised string (first registered entity of a kind wins)."""
+    """Register one meaning of a normalised string. The first entity of a kind registered without a rule
+    takes the name; entities with a rule (Georgia the country, only with Caucasus context) leave room for
+    the next one (Georgia the US state)."""
     if len(text) < 2:
         return
     folded = fold(text)
@@ -342,8 +344,8 @@ def _add(keys: dict[str, _Key], text: str, meaning: Meaning) -> None:
         key = keys[folded] = _Key(len(text), _is_word_char(text[0]), _is_word_char(text[-1]), forms)
     elif key.forms is not None:
         key.forms = None if forms is None else key.forms | forms
-    if meaning.kind in KINDS and any(other.kind == meaning.kind for other in key.meanings):
-        return
+    if meaning.kind in KINDS and any(other.kind == meaning.kind and not other.rule for other in key.meanings):
+        return  # an unconditional entity of this kind already has the name
     if meaning in key.meanings:
         return
     key.meanings.append(meaning)

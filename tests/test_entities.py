@@ -200,15 +200,17 @@ def test_place_names_that_are_words_or_people(matcher: Matcher) -> None:
     assert found(matcher, "King Abdullah of Jordan spoke. Jordan's army moved.")["places"] == {"jordan": 2}
 
 
-def test_georgia_needs_caucasus_context(matcher: Matcher) -> None:
-    assert found(matcher, "Voters in Georgia went to the polls.")["places"] == {}
+def test_georgia_is_the_us_state_without_caucasus_context(matcher: Matcher) -> None:
+    assert found(matcher, "Voters in Georgia went to the polls.")["places"] == {"georgia-us-state": 1}
+    assert found(matcher, "Georgia Fort sang.")["places"] == {}
     result = found(matcher, "Protests in Georgia: crowds filled Tbilisi.")
     assert result["places"] == {"georgia": 1, "tbilisi": 1}
 
 
 def test_chinese_place_names_inside_other_words(matcher: Matcher) -> None:
     assert found(matcher, "巴西安全部门，其中东京都新增病例。")["places"] == {"brazil": 1, "tokyo": 1}
-    assert found(matcher, "美国东海岸和佛罗里达州")["places"] == {"united-states": 1}
+    assert found(matcher, "美国东海岸和佛罗里达州")["places"] == {"united-states": 1, "florida": 1}
+    assert found(matcher, "迈阿密和田纳西州")["places"] == {"miami": 1, "tennessee": 1}
 
 
 def test_another_countrys_ministry_is_not_chinas(matcher: Matcher) -> None:
