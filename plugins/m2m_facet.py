@@ -43,23 +43,26 @@ class Relation(NamedTuple):
         )
 
 
-async def relations(datasette, database: str, table: str, configs: list[dict]) -> list[Relation]:
+# (database path, table, through, column) -> Relation. Every articles-table request resolves the
+# relations three times (filter, facet, template); the schema of a served file never changes.
+_resolved: dict[tuple, Relation] = {}
+
+
+async def relation(datasette, database: str, table: str, config: dict) -> Relation:
     db = datasette.get_database(database)
-    found = []
-    for config in configs:
+    key = (db.path, table, config["through"], config["column"])
+    if key not in _resolved:
         fks = await db.foreign_keys_for_table(config["through"])
         ours = next(fk for fk in fks if fk["other_table"] == table)
         theirs = next(fk for fk in fks if fk["column"] == config["column"])
-        found.append(
-            Relation(
-                config["through"],
-                config["column"],
-                ours["column"],
-                ours["other_column"],
-                theirs["other_table"],
-            )
+        _resolved[key] = Relation(
+            config["through"], config["column"], ours["column"], ours["other_column"], theirs["other_table"]
         )
-    return found
+    return _resolved[key]
+
+
+async def relations(datasette, database: str, table: str, configs: list[dict]) -> list[Relation]:
+    return [await relation(datasette, database, table, config) for config in configs]
 
 
 async def configured_relations(datasette, request, database: str, table: str) -> list[Relation]:
