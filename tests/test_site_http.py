@@ -334,3 +334,12 @@ def test_nothing_can_write(client, sample_db):
     assert hashlib.sha256(sample_db.read_bytes()).hexdigest() == before
     conn = sqlite3.connect(f"file:{sample_db}?immutable=1", uri=True)
     assert conn.execute("select count(*) from meta where key = 'x'").fetchone()[0] == 0
+
+
+def test_a_file_with_another_name_is_served_as_archive(serve_site, sample_db, tmp_path):
+    other = tmp_path / "corpus.db"
+    other.write_bytes(sample_db.read_bytes())
+    url = serve_site(other)
+    databases = httpx.get(f"{url}/-/databases.json").json()
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("archive", False)]
+    assert httpx.get(f"{url}/archive/articles.json?_size=1").status_code == 200
