@@ -1,9 +1,10 @@
 """Finds gazetteer people, organizations and places in an article, and unknown names worth curating.
 
-One Aho-Corasick automaton holds every name, alias, surname and blocker phrase in lower case, so long
-Latin names match in any case; short Latin names and acronyms keep their case by
-checking the exact spelling at the match. Latin matches must sit on word boundaries. At each place the
-longest match wins (美国国务院 is not 美国 + 国务院, "South China Sea" is not "China").
+Two Aho-Corasick automatons hold every name, alias, surname and blocker phrase: one in lower case, run
+over lower-cased text, for names that may come in any case (multi-word Latin names, Chinese), and one
+for short Latin names and acronyms, which must appear as written or in capitals ("Li", "US", "FBI").
+Latin matches must sit on word boundaries. Where matches overlap the longest wins (美国国务院 is not
+美国 + 国务院, "South China Sea" is not "China").
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ class _Key:
     length: int
     bounded_start: bool  # the key starts with a Latin letter or digit: needs a word boundary before it
     bounded_end: bool
-    forms: frozenset[str] | None  # exact spellings accepted; None when any case is fine
     meanings: list[Meaning] = field(default_factory=list)
+
+
+Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
 
 
 @dataclass(slots=True)
@@ -103,7 +106,7 @@ class Matcher:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         rules = gazetteer.name_rules
-        self._automaton = self._build(gazetteer)
+        self._any_case, self._exact = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
@@ -111,12 +114,13 @@ class Matcher:
                                                    rules.get("candidate_followers_zh", []))
         self._candidate_stopwords = frozenset(rules.get("candidate_stopwords", []))
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
+        self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
         self._last: tuple[tuple[str, str | None, str], _Analysis] | None = None
 
     # --- building ---------------------------------------------------------------------------------
 
-    def _build(self, gazetteer: Gazetteer) -> ahocorasick.Automaton:
-        keys: dict[str, _Key] = {}
+    def _build(self, gazetteer: Gazetteer) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
+        keys: Keys = {}
         for kind in KINDS:
             for entity in gazetteer.entities[kind].values():
                 for name in entity.all_names():
@@ -125,13 +129,10 @@ class Matcher:
             self._add_surnames(keys, person)
         for phrase in gazetteer.blockers:
             _add(keys, normalize(phrase).strip(), Meaning("block"))
-        automaton = ahocorasick.Automaton()
-        for encoded, key in sorted((_encode(folded), key) for folded, key in keys.items()):
-            automaton.add_word(encoded, key)
-        automaton.make_automaton()
-        return automaton
+        return _automaton(keys, exact=False), _automaton(keys, exact=True)
 
-    def _add_entity_name(self, keys: dict[str, _Key], kind: str, entity: Entity, name: str) -> None:
+    def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
+                         name: str) -> None:
         text = normalize(name).strip()
         rules = self.gazetteer.place_rules
         if kind == "organizations":
@@ -149,7 +150,7 @@ class Matcher:
         country = entity.country_code or "" if entity.category == "country" else ""
         _add(keys, text, Meaning(kind, entity.slug, country=country))
 
-    def _add_surnames(self, keys: dict[str, _Key], person: Entity) -> None:
+    def _add_surnames(self, keys: Keys, person: Entity) -> None:
         """English surname ("Blinken") and the last part of dotted Chinese names (马修·米勒 -> 米勒)."""
         if person.surname:
             _add(keys, normalize(person.surname).strip(), Meaning("surname", person.slug))
@@ -199,18 +200,17 @@ class Matcher:
         """Every valid match, then leftmost-longest without overlaps."""
         size = len(text)
         found: list[_Hit] = []
-        for end_byte, key in self._automaton.iter(_encode(fold(text))):
-            start_byte = end_byte - 2 * key.length + 1
-            if start_byte & 1:
-                continue  # starts in the middle of a character
-            start, end = start_byte >> 1, end_byte >> 1
-            if key.bounded_start and start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if key.bounded_end and end + 1 < size and _is_word_char(text[end + 1]):
-                continue
-            if key.forms is not None and text[start:end + 1] not in key.forms:
-                continue
-            found.append(_Hit(start, end, key))
+        for automaton, searched in ((self._any_case, fold(text)), (self._exact, text)):
+            for end_byte, key in automaton.iter(_encode(searched)):
+                start_byte = end_byte - 2 * key.length + 1
+                if start_byte & 1:
+                    continue  # starts in the middle of a character
+                start, end = start_byte >> 1, end_byte >> 1
+                if key.bounded_start and start > 0 and _is_word_char(text[start - 1]):
+                    continue
+                if key.bounded_end and end + 1 < size and _is_word_char(text[end + 1]):
+                    continue
+                found.append(_Hit(start, end, key))
         found.sort(key=lambda hit: (hit.start, -hit.end))
         chosen: list[_Hit] = []
         cluster: list[_Hit] = []
@@ -251,6 +251,8 @@ class Matcher:
         meanings = [meaning for meaning in hit.key.meanings if meaning.kind.startswith("surname")]
         english = meanings[0].kind == "surname"
         if english and not self._stands_alone(text, hit, check_before=not titled):
+            return
+        if not titled and text[hit.start:hit.end + 1].casefold() in self._title_only:
             return
         everyone = {meaning.slug for meaning in meanings}
         in_article = everyone & named
@@ -307,7 +309,8 @@ class Matcher:
         return found
 
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-        return not self._automaton.exists(_encode(fold(name))) and not _overlaps(start, end, taken)
+        known = self._any_case.exists(_encode(fold(name))) or self._exact.exists(_encode(name))
+        return not known and not _overlaps(start, end, taken)
 
 
 def _best_cover(cluster: list[_Hit]) -> list[_Hit]:
@@ -331,19 +334,22 @@ def _drop_foreign_institutions(hits: list[_Hit]) -> None:
             hit.kind = hit.slug = ""
 
 
-def _add(keys: dict[str, _Key], text: str, meaning: Meaning) -> None:
+def _add(keys: Keys, text: str, meaning: Meaning) -> None:
     """Register one meaning of a normalised string. The first entity of a kind registered without a rule
     takes the name; entities with a rule (Georgia the country, only with Caucasus context) leave room for
     the next one (Georgia the US state)."""
     if len(text) < 2:
         return
-    folded = fold(text)
-    key = keys.get(folded)
     forms = _case_forms(text)
-    if key is None:
-        key = keys[folded] = _Key(len(text), _is_word_char(text[0]), _is_word_char(text[-1]), forms)
-    elif key.forms is not None:
-        key.forms = None if forms is None else key.forms | forms
+    for spelling in forms or [fold(text)]:
+        key = keys.get((forms is not None, spelling))
+        if key is None:
+            key = keys[forms is not None, spelling] = _Key(len(text), _is_word_char(text[0]),
+                                                            _is_word_char(text[-1]))
+        _add_meaning(key, meaning)
+
+
+def _add_meaning(key: _Key, meaning: Meaning) -> None:
     if meaning.kind in KINDS and any(other.kind == meaning.kind and not other.rule for other in key.meanings):
         return  # an unconditional entity of this kind already has the name
     if meaning in key.meanings:
@@ -356,13 +362,22 @@ def _meaning_order(meaning: Meaning) -> int:
     return {"people": 0, "organizations": 1, "places": 2, "surname": 3, "surname_zh": 3}.get(meaning.kind, 4)
 
 
-def _case_forms(text: str) -> frozenset[str] | None:
-    """Multi-word Latin names match in any case; one-word names and acronyms as written or in capitals."""
+def _case_forms(text: str) -> list[str] | None:
+    """Multi-word Latin names match in any case (None); one-word names and acronyms as written or in
+    capitals."""
     if not any(char.isascii() and char.isalpha() for char in text):
         return None
     if " " in text and text != text.upper():
         return None
-    return frozenset({text, text.upper()})
+    return sorted({text, text.upper()})
+
+
+def _automaton(keys: Keys, exact: bool) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for encoded, key in sorted((_encode(text), key) for (case, text), key in keys.items() if case == exact):
+        automaton.add_word(encoded, key)
+    automaton.make_automaton()
+    return automaton
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

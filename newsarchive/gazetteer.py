@@ -23,7 +23,7 @@ from newsarchive.textnorm import is_cjk, normalize, to_simplified
 
 KINDS = ("people", "organizations", "places")
 # Match priority when two places share a name: countries, then regions, then cities (capitals, bigger first).
-PLACE_FILES = ("countries.csv", "regions.yml")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: loading is 10x faster
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _json(values: list[str]) -> str:
 def _read_yaml(path: Path) -> Any:
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
 
 
 def _read_entries(path: Path) -> list[dict]:

@@ -168,6 +168,16 @@ def test_surname_inside_another_name_is_not_a_mention(matcher: Matcher) -> None:
     assert result["people"] == {"wang-yi": 1}
 
 
+def test_surname_that_is_an_english_word_needs_a_title(tmp_path: Path) -> None:
+    data_dir = _data_dir(tmp_path)
+    people = yaml.safe_load((data_dir / "people.yml").read_text(encoding="utf-8"))
+    people.append({"name": "He Lifeng", "name_zh": "何立峰", "surname": "He", "role": "Chinese vice premier"})
+    (data_dir / "people.yml").write_text(yaml.safe_dump(people, allow_unicode=True), encoding="utf-8")
+    matcher = Matcher(load_gazetteer(data_dir))
+    assert found(matcher, "He Lifeng met Wang Yi. He said Vice Premier He agreed.")["people"] == {
+        "he-lifeng": 2, "wang-yi": 1}
+
+
 def test_chinese_surname_of_a_transliterated_name(matcher: Matcher) -> None:
     assert found(matcher, "发言人马修·米勒表示，米勒还说。")["people"] == {"matthew-miller": 2}
     assert found(matcher, "米勒还说。")["people"] == {}
