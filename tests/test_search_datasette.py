@@ -227,3 +227,9 @@ def test_golden_searches_through_table_search(golden_datasette, search):
     }
     assert set(search["must_include"]) <= found
     assert not set(search.get("must_exclude", [])) & found
+
+
+@pytest.mark.parametrize("q", ['"', "OR", "-:*", "NEAR(王"])
+def test_search_page_odd_queries_never_error(ds, q):
+    html = search_page(ds, q=q)
+    assert "search-summary" in html
