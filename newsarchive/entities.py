@@ -197,7 +197,7 @@ class Matcher:
         ]
 
     def _longest_hits(self, text: str) -> list[_Hit]:
-        """Every valid match, then leftmost-longest without overlaps."""
+        """Every valid match (word boundaries for Latin names), then overlapping ones settled."""
         size = len(text)
         found: list[_Hit] = []
         for automaton, searched in ((self._any_case, fold(text)), (self._exact, text)):
@@ -220,7 +220,8 @@ class Matcher:
                 chosen += _best_cover(cluster)
                 cluster = []
             cluster.append(hit)
-            cluster_end = max(cluster_end, hit.end)
+            if hit.end > cluster_end:
+                cluster_end = hit.end
         return chosen + _best_cover(cluster)
 
     def _resolve(self, text: str, hits: list[_Hit]) -> None:
