@@ -346,3 +346,12 @@ SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 5), st.sampled_fro
 @given(SPANS, st.integers(5, 80), st.integers(0, 30))
 def test_snippet_window_is_the_earliest_with_most_terms(spans, width, lead):
     assert _best_window(spans, width, lead) == brute_force_window(spans, width, lead)
+
+
+def test_sql_examples_in_docs_run(conn):
+    docs = Path(__file__).resolve().parents[1] / "docs" / "searching.md"
+    sql = docs.read_text(encoding="utf-8").split("```sql\n", 1)[1].split("```", 1)[0]
+    statements = [s for s in sql.split(";") if s.strip()]
+    results = [conn.execute(statement).fetchall() for statement in statements]
+    assert len(results) == 3
+    assert [title for _, _, title in results[0]] == ["王毅会见布林肯讨论中美关系"]
