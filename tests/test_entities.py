@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsarchive import schema
 from newsarchive.entities import Matcher, body_with_captions, load_gazetteer, write_gazetteer
@@ -280,6 +282,19 @@ def test_golden_seed_entities(index: int, real_matcher: Matcher) -> None:
             assert any(set(names) & linked_names for linked_names in linked), (kind, names, result[kind])
         for name in expected.get(f"{kind}_absent", []):
             assert not any(name in linked_names for linked_names in linked), (kind, name)
+
+
+def test_emoji_and_lone_surrogates_keep_offsets_right(matcher: Matcher) -> None:
+    result = found(matcher, "😀Wang Yi😀 met \ud800 Blinken in 北京😀 and Beijing.", title="Antony Blinken")
+    assert result["people"] == {"wang-yi": 1, "antony-blinken": 2}
+    assert result["places"] == {"beijing": 2}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.text(max_size=40), after=st.text(max_size=40))
+def test_a_separated_name_is_always_found(matcher: Matcher, before: str, after: str) -> None:
+    result = matcher.match("", None, f"{before}\n\nAntony Blinken said so.\n\n{after}")
+    assert result["people"]["antony-blinken"] >= 1
 
 
 def test_match_counts_are_counters(matcher: Matcher) -> None:
