@@ -112,6 +112,7 @@ class Matcher:
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
                                                    rules.get("candidate_followers_zh", []))
+        self._candidate_org = _candidate_pattern_org(rules.get("organization_heads_en", []))
         self._candidate_stopwords = frozenset(rules.get("candidate_stopwords", []))
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
@@ -300,6 +301,14 @@ class Matcher:
             start = match.start(1)
             if len(words) >= 2 and self._unknown(name, start, start + len(name), taken):
                 found.append(("people", name, "en"))
+        for match in self._candidate_org.finditer(text):
+            words = match.group(1).split()
+            while words and words[0] in self._candidate_stopwords:  # "The Cyberspace Administration"
+                words.pop(0)
+            name = " ".join(words)
+            start = match.end(1) - len(name)
+            if len(words) >= 2 and self._unknown(name, start, match.end(1), taken):
+                found.append(("organizations", name, "en"))
         for match in self._candidate_zh.finditer(text):
             name = match.group(1)
             chinese_name = NAME_DOT in name or name[0] in self._chinese_surnames
@@ -419,6 +428,15 @@ def _ending_with_title(titles: list[str]) -> re.Pattern[str]:
 def _candidate_pattern_en(titles: list[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
     return re.compile(rf"(?<![\w])(?i:{alternatives}) ((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
+
+
+def _candidate_pattern_org(heads: list[str]) -> re.Pattern[str]:
+    """Capitalised words ending in an organization word, perhaps with "of ..." after it: "Cyberspace
+    Administration of China", "Ministry of State Security", "Chinese Academy of Sciences"."""
+    alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True)) or "(?!)"
+    word = r"[A-Z][a-z]+"
+    return re.compile(rf"(?<![\w-])((?:{word} ){{0,4}}(?:{alternatives})(?: (?:of|for) (?:the )?{word}"
+                      rf"(?: (?:and )?{word}){{0,3}})?)(?![\w-])")
 
 
 def _candidate_pattern_zh(titles: list[str], followers: list[str]) -> re.Pattern[str]:

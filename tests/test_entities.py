@@ -250,6 +250,14 @@ def test_candidates_are_not_gazetteer_names_or_plain_words(matcher: Matcher) -> 
     assert matcher.candidates("", None, body) == [("people", "John Smith", "en")]
 
 
+def test_organization_candidates(matcher: Matcher) -> None:
+    body = ("The Zorblax Administration of Freedonia fined them, the State Department said. "
+            "The Ministry of Silly Walks agreed. The company said nothing.")
+    assert matcher.candidates("", None, body) == [
+        ("organizations", "Zorblax Administration of Freedonia", "en"),
+        ("organizations", "Ministry of Silly Walks", "en")]
+
+
 # --- golden seeds --------------------------------------------------------------------------------------
 
 
