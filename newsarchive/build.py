@@ -128,15 +128,16 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     conn.execute("BEGIN")
     version = pipeline_version(data_dir)
     stored = conn.execute("SELECT value FROM meta WHERE key = 'pipeline_version'").fetchone()
+    gazetteer = entities.load_gazetteer(data_dir)
     writer = ArchiveWriter(conn, load_outlets(data_dir / "outlets.yml"),
-                           entities.write_gazetteer(conn, entities.load_gazetteer(data_dir)))
+                           entities.write_gazetteer(conn, gazetteer))
     writer.write_curated_outlets()
     known = writer.known_sources()
     reprocess_all = stored is None or stored[0] != version
     seen: set[tuple[str, str]] = set()
     changed = _changed_files(iter_input_files(inputs), known, reprocess_all, seen, report)
     bar = tqdm(unit=" files", disable=not (progress and sys.stderr.isatty()), desc="building")
-    for item in _process_all(changed, data_dir, jobs):
+    for item in _process_all(changed, Pipeline(gazetteer), jobs):
         writer.write(item)
         report.statuses[item.status] += 1
         if item.message and item.status != "ok":
@@ -171,22 +172,21 @@ def _changed_files(files: Iterator[InputFile], known: dict[tuple[str, str], tupl
         yield item
 
 
-def _process_all(files: Iterator[InputFile], data_dir: Path, jobs: int) -> Iterator[Processed]:
+def _process_all(files: Iterator[InputFile], pipeline: Pipeline, jobs: int) -> Iterator[Processed]:
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        pipeline = Pipeline(data_dir)
         yield from map(pipeline.process, files)
         return
-    with multiprocessing.get_context("fork").Pool(jobs, _init_worker, (data_dir,)) as pool:
-        yield from pool.imap(_process_in_worker, files, chunksize=8)
+    global _worker_pipeline
+    _worker_pipeline = pipeline  # forked workers inherit it: the gazetteer is loaded once per build
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_process_in_worker, files, chunksize=8)
+    finally:
+        _worker_pipeline = None
 
 
 _worker_pipeline: Pipeline | None = None
-
-
-def _init_worker(data_dir: Path) -> None:
-    global _worker_pipeline
-    _worker_pipeline = Pipeline(data_dir)
 
 
 def _process_in_worker(item: InputFile) -> Processed:

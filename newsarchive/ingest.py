@@ -7,7 +7,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC
-from pathlib import Path
 
 from newsarchive import entities, search_text
 from newsarchive.decoding import DecodeError, decode
@@ -44,9 +43,9 @@ class Processed:
 class Pipeline:
     """Holds what every file needs (the entity matcher), built once per process."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.gazetteer = entities.load_gazetteer(data_dir)
-        self.matcher = entities.Matcher(self.gazetteer)
+    def __init__(self, gazetteer: entities.Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.matcher = entities.Matcher(gazetteer)
 
     def process(self, item: InputFile) -> Processed:
         data = item.data or b""

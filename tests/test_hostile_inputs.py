@@ -131,7 +131,7 @@ def republished_text(draw) -> str:
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline(DEFAULT_DATA_DIR)
+    return Pipeline(entities.load_gazetteer(DEFAULT_DATA_DIR))
 
 
 @pytest.fixture(scope="module")
@@ -324,10 +324,11 @@ def test_nasty_files_build_and_are_all_reported(tmp_path: Path) -> None:
 PROCESS_ONE = """
 import sys
 from pathlib import Path
+from newsarchive import entities
 from newsarchive.build import DEFAULT_DATA_DIR
 from newsarchive.ingest import Pipeline
 from newsarchive.inputs import InputFile
-pipeline = Pipeline(DEFAULT_DATA_DIR)
+pipeline = Pipeline(entities.load_gazetteer(DEFAULT_DATA_DIR))
 data = Path(sys.argv[1]).read_bytes()
 result = pipeline.process(InputFile("deep", sys.argv[1], data, None, len(data)))
 print(result.status, result.message)
