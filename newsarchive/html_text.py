@@ -47,8 +47,44 @@ class Block:
     tag: str = ""  # the block element that holds the text ("p", "li", "h2", ...; "" for bare text)
 
 
+# lexbor's tree building slows down quadratically with nesting depth (100k nested <div>s take minutes),
+# so pathologically deep HTML is flattened before parsing. Real articles nest a few dozen levels.
+MAX_DEPTH = 400
+_DEPTH_CHECK_MIN_TAGS = 2000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_VOID_TAGS = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "area", "col", "embed"})
+_LAYOUT_TAGS = re.compile(
+    r"</?(?:div|span|b|i|u|em|strong|font|section|article|center|small|big|a|li|ul|ol|table|tr|td)\b[^>]*>",
+    re.I,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
 def parse_html(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
+
+
+def nesting_depth(html: str, limit: int = MAX_DEPTH) -> int:
+    """Deepest element nesting, counted from tags (stops counting once past ``limit``)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        if match.group(2).lower() in _VOID_TAGS:
+            continue
+        depth += -1 if match.group(1) else 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+    return deepest
+
+
+def tame_nesting(html: str) -> tuple[str, str | None]:
+    """HTML safe to hand to the parser, and a warning when it had to be flattened."""
+    if html.count("<") < _DEPTH_CHECK_MIN_TAGS or nesting_depth(html) <= MAX_DEPTH:
+        return html, None
+    flat = _LAYOUT_TAGS.sub(" ", html)
+    if nesting_depth(flat) <= MAX_DEPTH:
+        return flat, f"HTML nested more than {MAX_DEPTH} levels deep; layout tags were flattened"
+    return _ANY_TAG.sub(" ", flat), f"HTML nested more than {MAX_DEPTH} levels deep; all tags were dropped"
 
 
 def clean_text(text: str) -> str:
@@ -161,7 +197,7 @@ def _close_link(node: LexborNode, parts: list[str], links: list[Link]) -> None:
 
 def html_paragraphs(html: str) -> list[str]:
     """Plain-text paragraphs of an HTML fragment, noise removed."""
-    tree = parse_html(html)
+    tree = parse_html(tame_nesting(html)[0])
     root = tree.body or tree.root
     if root is None:
         return []

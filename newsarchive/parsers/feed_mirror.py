@@ -24,6 +24,7 @@ from newsarchive.html_text import (
     clean_text,
     drop_nodes,
     parse_html,
+    tame_nesting,
     text_blocks,
     unwrap_image_proxy,
 )
@@ -184,11 +185,13 @@ ORIGINAL_LINK_TEXT = re.compile(
 SKIP_IMAGE = re.compile(r"img\.solidot\.org//0/|/wp-content/themes/|feedburner|/pixel|\.gif$", re.I)
 TWITTER_PROFILE = re.compile(r"^https?://(?:www\.|mobile\.)?twitter\.com/[^/?#]+/?$", re.I)
 TAG_LINK = re.compile(r"/tag/|/tags/", re.I)
+CREDIT_WORDS = (
+    r"社|图片|圖片|照片|截图|截圖|提供|攝|摄|资料|資料|档案|檔案|示意图|示意圖|互联网|网络|"
+    r"Getty|Reuters|REUTERS|[Pp]hoto|Images?|(?<![A-Za-z])(?:AP|AFP|EPA)(?![A-Za-z])"
+)
 CREDIT_IN_CAPTION = re.compile(
-    r"^(?P<caption>.*?)\s*[（(](?P<credit>[^（）()]{1,40}?(?:社|图片|圖片|照片|截图|截圖|提供|攝|摄|资料|資料|"
-    r"互联网|网络|Getty|AFP|Reuters|AP|EPA|Photo|Images?)[^（）()]{0,20})[)）]\s*$"
-    r"|^(?P<caption2>.*?)\s*(?P<credit2>中央社(?:記者)?\S{0,12}攝)(?:\s*\d{2,3}年\d{1,2}月\d{1,2}日)?\s*$",
-    re.I,
+    rf"^(?P<caption>.*?)\s*[（(](?P<credit>[^（）()]{{0,40}}?(?:{CREDIT_WORDS})[^（）()]{{0,20}})[)）]\s*$"
+    r"|^(?P<caption2>.*?)\s*(?P<credit2>中央社(?:記者)?\S{0,12}攝)(?:\s*\d{2,3}年\d{1,2}月\d{1,2}日)?\s*$"
 )
 CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
 CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
@@ -293,7 +296,10 @@ def _parse(text: str, path: str) -> ParsedArticle:
     host = urlsplit(url).netloc.lower() if url else ""
     outlet = env.front.get("author") or None
 
-    tree = parse_html(env.html)
+    html, nesting_warning = tame_nesting(env.html)
+    if nesting_warning:
+        warnings.append(nesting_warning)
+    tree = parse_html(html)
     root = tree.body
     if root is None:
         raise ParseError("no HTML body after the feed-mirror header")
@@ -310,9 +316,10 @@ def _parse(text: str, path: str) -> ParsedArticle:
         _drop_containers(root, marker, container)
     _drop_more_links(root)
 
-    blocks, text_authors = _body_blocks(text_blocks(root), outlet)
+    all_blocks = text_blocks(root)
+    blocks, text_authors = _body_blocks(all_blocks)
     if not blocks:
-        raise ParseError("empty article body after removing layout and boilerplate")
+        raise ParseError(_empty_body_message(images, all_blocks))
     authors = _clean_authors(byline.authors or text_authors, outlet)
     title = _choose_title(env.front.get("title"), env.link_title, heading)
     if not title:
@@ -334,7 +341,6 @@ def _parse(text: str, path: str) -> ParsedArticle:
         url=url,
         original_url=original_url,
         published_at=published_at,
-        published_date=published_at.astimezone(UTC).date().isoformat() if published_at else None,
         date_source=date_source,
         authors=authors,
         tags=_tags(env.front.get("tags", ""), outlet),
@@ -594,7 +600,7 @@ def _body_links(blocks: list[Block], url: str | None) -> list[Link]:
 # --- body text --------------------------------------------------------------------------------
 
 
-def _body_blocks(blocks: list[Block], outlet: str | None) -> tuple[list[Block], list[str]]:
+def _body_blocks(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text."""
     authors: list[str] = []
     kept: list[Block] = []
@@ -613,6 +619,15 @@ def _body_blocks(blocks: list[Block], outlet: str | None) -> tuple[list[Block], 
 def _is_boilerplate(text: str) -> bool:
     # Site furniture is short; skipping long paragraphs keeps the many patterns cheap.
     return len(text) <= MAX_BOILERPLATE_CHARS and BOILERPLATE.search(text)
+
+
+def _empty_body_message(images: list[Image], blocks: list[Block]) -> str:
+    """Why there is no article text: a photo post, a link-only post, or nothing at all."""
+    if images:
+        return f"no article text: the post holds only {len(images)} image(s)"
+    if any("appeared first on" in b.text or "first appeared on" in b.text for b in blocks):
+        return "no article text: a link-only post pointing to another site"
+    return "no article text after removing layout and boilerplate"
 
 
 def _text_byline(text: str, index: int, count: int) -> tuple[list[str], bool]:

@@ -1,0 +1,298 @@
+"""Feed-mirror files: seed 003 against the golden file, and one fixture per layout family we handle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from golden_fields import golden_entry, golden_sources, seed_text
+
+from newsarchive.model import ParsedArticle, ParseError
+from newsarchive.outlets import default_directory
+from newsarchive.parsers import digest, feed_mirror, republished
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feed_mirror"
+
+
+def parse_fixture(name: str) -> ParsedArticle:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    assert feed_mirror.detect(text)
+    return feed_mirror.parse(text, name)
+
+
+# --- the seed -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", golden_sources("feed-mirror"))
+def test_seed_matches_golden(source: str) -> None:
+    text = seed_text(source)
+    expected = golden_entry(source)
+    assert feed_mirror.detect(text)
+    assert not any(parser.detect(text) for parser in (digest, republished))
+    article = feed_mirror.parse(text, source)
+    outlet = default_directory().resolve(article.outlet, article.url)
+    assert outlet is not None and {outlet.name, outlet.name_zh} & set(expected["outlet"])
+    assert article.format == expected["format"]
+    assert article.title == expected["title"]
+    assert article.url == expected["url"]
+    assert article.original_url == expected["original_url"]
+    assert article.language == expected["language"]
+    assert article.published_at is not None
+    assert article.published_at.isoformat().startswith(expected["published_at_prefix"])
+    assert article.published_at.date().isoformat() == expected["published_date"]
+    assert article.authors == expected["authors"]
+    assert len(article.paragraphs) == expected["paragraphs"]
+    assert article.body.startswith(expected["body_prefix"])
+    assert article.body.endswith(expected["body_suffix"])
+    for excluded in expected["body_excludes"]:
+        assert excluded not in article.body
+    got_images = [
+        {"src": i.src, "width": i.width, "height": i.height, "caption": i.caption, "credit": i.credit}
+        for i in article.images
+    ]
+    assert got_images == expected["images"]
+    assert [link.url for link in article.links] == expected["links"]
+    assert article.warnings == []
+
+
+# --- layout families ------------------------------------------------------------------------------
+
+
+def test_2023_address_and_beijing_time_element() -> None:
+    article = parse_fixture("nyt_2023_address_time.md")
+    assert article.outlet is None  # no front matter: the builder falls back to the URL's host
+    assert article.authors == ["Marta Olsen", "Luca Bianchi"]
+    assert article.published_at == datetime(2023, 11, 14, 13, 30, 5, tzinfo=UTC)
+    assert article.date_source == "time-element"
+    assert article.original_url == "https://www.nytimes.com/2023/11/13/world/asia/harbor-night-ferry.html"
+    assert [(i.src, i.width, i.height, i.caption, i.credit) for i in article.images] == [
+        (
+            "https://static01.example.com/images/2023/11/14/ferry-master1050.jpg",
+            1050,
+            700,
+            "周二晚间，一艘渡轮驶离码头。",
+            "Ana Ruiz for The New York Times",
+        )
+    ]
+    assert [(link.url, link.text) for link in article.links] == [
+        ("https://cn.nytimes.com/asia/20231101/harbor-plan/", "市政府此前宣布"),
+        ("https://www.example.org/report.pdf", "一份报告"),
+    ]
+    assert len(article.paragraphs) == 3
+    for leaked in ("never in text", "color:red", "iframe text", "翻译", "报道贡献", "Twitter", "英文版"):
+        assert leaked not in article.body
+    assert article.language == "zh"
+
+
+def test_2020_italic_byline_caps_duplicates_and_footer_lines() -> None:
+    article = parse_fixture("nyt_2020_italic_byline.md")
+    assert article.title == "图书馆延长开放时间，学生欢迎新安排"  # the link text was cut with "..."
+    assert article.outlet == "纽约时报"
+    assert article.authors == ["John O'Reilly-Smith"]
+    assert article.published_at == datetime(2020, 11, 17, 8, 5, 35, tzinfo=UTC)  # Beijing time
+    assert article.date_source == "byline"
+    assert article.original_url == "https://www.nytimes.com/2020/11/15/books/library-hours.html"
+    assert article.paragraphs == [
+        "市立图书馆周一宣布，将把晚间开放时间延长两个小时。",
+        "馆长说，这项安排参考了读者调查。",
+    ]
+    assert [i.src for i in article.images] == [
+        "https://static01.example.com/images/2020/11/15/library-articleLarge.jpg"
+    ]
+    assert article.images[0].caption == "周一，学生在阅览室里学习。"
+    assert article.images[0].width is None  # width="100%" is not a pixel size
+    assert [link.url for link in article.links] == ["https://www.example.org/library/hours"]
+
+
+def test_reuters_utc_byline_without_author_and_credit_lines() -> None:
+    article = parse_fixture("reuters_iso_byline.md")
+    assert article.authors == []
+    assert article.published_at == datetime(2020, 10, 24, 0, 49, 21, tzinfo=UTC)
+    assert article.paragraphs[-1].endswith("(完)")
+    assert "审校" not in article.body and "信任原则" not in article.body
+    assert len(article.paragraphs) == 2
+
+
+def test_voa_rfc2822_byline_and_program_note() -> None:
+    article = parse_fixture("voa_rfc2822_byline.md")
+    assert article.published_at == datetime(2020, 7, 18, 23, 46, 42, tzinfo=UTC)
+    assert article.paragraphs == ["市政府星期六开放了沿河的新自行车道。"]
+    assert [(i.caption, i.credit) for i in article.images] == [("骑车人经过新铺设的车道", "资料照")]
+
+
+def test_dw_author_with_role_and_trailing_agency_credit() -> None:
+    article = parse_fixture("dw_fraction_byline.md")
+    assert article.authors == ["Jana Weber"]
+    assert article.published_at == datetime(2020, 10, 5, 5, 50, 20, 277000, tzinfo=UTC)
+    assert article.language == "en"
+    assert article.paragraphs[-1] == "Traffic will return to both lanes on Wednesday morning."
+    assert len(article.paragraphs) == 2
+
+
+def test_rfi_byline_is_paris_time_even_after_a_broken_wrapper() -> None:
+    article = parse_fixture("rfi_paris_byline.md")
+    assert article.published_at == datetime(2020, 8, 28, 9, 19, tzinfo=UTC)  # CEST is UTC+2
+    assert article.date_source == "byline"
+    assert article.paragraphs == [
+        "一家博物馆宣布在八月底前延长开放时间。",
+        "博物馆表示，晚间参观需要提前预约。",
+    ]
+
+
+def test_cna_picture_info_credit_and_inserted_boxes() -> None:
+    article = parse_fixture("cna_picinfo.md")
+    assert [(i.src, i.caption, i.credit) for i in article.images] == [
+        (
+            "https://imgcdn.example.tw/www/WebPhotos/1024/market.jpg",
+            "市集攤商整理蔬果。",
+            "中央社記者林小華攝",
+        )
+    ]
+    assert article.paragraphs == [
+        "（中央社記者林小華台北27日電）河濱市集本週末重新開張，攤商希望人潮逐步回流。",
+        "主辦單位表示，今年新增了二十個攤位。",
+    ]
+    assert article.links == []
+    assert article.date_source == "epoch"
+    assert article.published_at == datetime(2020, 10, 27, 11, 57, 2, tzinfo=UTC)
+
+
+def test_zaobao_figcaption_after_the_image_box_and_ad_slots() -> None:
+    article = parse_fixture("zaobao_figcaption.md")
+    assert [(i.src, i.caption, i.credit) for i in article.images] == [
+        ("https://www.example.sg/images/park.jpg", "翻新后的公园步道。", "档案照片")
+    ]
+    assert article.paragraphs == ["一座社区公园经过半年翻新后重新开放。", "园方说，新步道适合轮椅通行。"]
+
+
+def test_bbc_person_list_heading_relative_time_and_related_tail() -> None:
+    article = parse_fixture("bbc_person_list.md")
+    assert article.authors == ["周小雨"]
+    assert article.paragraphs == ["一座停用多年的灯塔周末重新点亮。", "镇长说，修复工作由志愿者完成。"]
+    assert article.date_source == "epoch"  # "23 分钟前" is not a date
+    assert [(i.src, i.caption) for i in article.images] == [
+        ("https://ichef.example.co.uk/news/640/lighthouse.jpg", "灯塔")
+    ]
+    assert article.links == []
+
+
+def test_economist_small_caps_join_and_print_footnote_leaves() -> None:
+    article = parse_fixture("economist_aside.md")
+    assert article.paragraphs[0].startswith("SMALL HARBOURS along the coast")
+    assert article.paragraphs[-1] == "Whether the boom lasts is another matter.■"
+    assert "print edition" not in article.body and "Jan 9th" not in article.body
+    assert article.published_at == datetime(2021, 1, 7, 17, 9, 46, tzinfo=UTC)  # epoch beats a print date
+    assert article.language == "en"
+    assert article.images[0].src == "https://www.example.com/img/harbour.jpg"
+
+
+def test_neist_without_epoch_or_link_pretty_printed_wordpress() -> None:
+    article = parse_fixture("neist_pretty_printed.md")
+    assert article.url == "https://nei.st/medium/example/cable-car-decade"
+    assert article.title == "山城的缆车十年"
+    assert article.published_at == datetime(2019, 7, 26, 12, 17, 47, tzinfo=UTC)
+    assert article.date_source == "front-matter"
+    assert article.paragraphs == [
+        "十年前，第一条缆车线路在山城开通。",
+        "如今每天有 3000 名乘客使用它上下班。",
+    ]
+    assert [(i.src, i.caption, i.credit) for i in article.images] == [
+        (
+            "https://cdn.example.net/img/cable-car.jpg",
+            "Cable cars above the old town at dusk.",
+            "Photograph by Example Person",
+        )
+    ]
+
+
+def test_solidot_bare_text_keeps_link_and_skips_topic_icon() -> None:
+    article = parse_fixture("solidot_bare_text.md")
+    assert article.paragraphs == ["一个开源文本编辑器发布了 2.0 版本，新增了插件系统。"]
+    assert [(link.url, link.text) for link in article.links] == [
+        ("https://editor.example.org/news/2.0", "发布了")
+    ]
+    assert article.images == []
+
+
+def test_rti_teaser_more_link_leaves_and_alt_becomes_caption() -> None:
+    article = parse_fixture("rti_teaser.md")
+    assert article.paragraphs == ["一所山區小學今天啟用屋頂太陽能板，預計可供應校內一半用電。校長表示..."]
+    assert article.links == []
+    assert [(i.caption, i.credit, i.width) for i in article.images] == [("屋頂上的太陽能板", "示意圖", 360)]
+
+
+def test_cdt_author_line_and_feed_footers() -> None:
+    article = parse_fixture("cdt_author_line.md")
+    assert article.outlet == "一朵后浪"
+    assert article.authors == ["林一木"]
+    assert article.paragraphs == ["冬天的早晨，我把旧书重新读了一遍。", "书页里夹着一张多年前的车票。"]
+    assert article.links == []
+
+
+def test_rfa_related_list_and_credit_line_give_the_reporter() -> None:
+    article = parse_fixture("rfa_credit_line.md")
+    assert article.authors == ["高山"]
+    assert article.paragraphs == [
+        "一项河流治理计划本周公布，沿岸居民对搬迁安排意见不一。",
+        "一位居民对本台说，他希望得到更多补偿。",
+    ]
+    assert article.links == []
+
+
+def test_epoch_times_reporters_in_the_dateline_and_tag_links_skipped() -> None:
+    article = parse_fixture("epoch_text_byline.md")
+    assert article.authors == ["张晴", "李明"]
+    assert article.paragraphs[0].startswith("【大纪元2020年11月19日讯】")
+    assert "责任编辑" not in article.body
+    assert [link.url for link in article.links] == ["https://weather.example.org/report"]
+
+
+# --- broken and empty input -----------------------------------------------------------------------
+
+
+def test_truncated_html_keeps_the_text_and_warns() -> None:
+    article = parse_fixture("truncated_html.md")
+    assert article.paragraphs == [
+        "The first paragraph arrived in full.",
+        "The second paragraph was cut off in the mid",
+    ]
+    assert article.warnings == ["HTML looks truncated (no closing tag at the end)"]
+
+
+def test_image_only_post_is_a_parse_error_that_says_so() -> None:
+    text = (FIXTURES / "image_only.md").read_text(encoding="utf-8")
+    with pytest.raises(ParseError, match=r"only 1 image"):
+        feed_mirror.parse(text, "image_only.md")
+
+
+def test_empty_html_is_a_parse_error() -> None:
+    text = "<!--1600000000000-->\n[Nothing here](https://example.com/a)\n------\n\n<div>\n\n</div>\n"
+    assert feed_mirror.detect(text)
+    with pytest.raises(ParseError, match="no article text"):
+        feed_mirror.parse(text, "empty.md")
+
+
+def test_pathologically_deep_html_is_flattened_with_a_warning() -> None:
+    html = "<div>" * 5000 + "<p>Deep text.</p>" + "</div>" * 5000
+    text = f"<!--1600000000000-->\n[Deep](https://example.com/deep)\n------\n\n{html}\n"
+    article = feed_mirror.parse(text, "deep.md")
+    assert article.paragraphs == ["Deep text."]
+    assert any("nested" in w for w in article.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A plain line of text.\n\nAnother line.",
+        "---\ntitle: no url here\n---\nJust prose, no HTML.",
+        "[a link](https://example.com)\n------\nplain text after the rule",
+    ],
+)
+def test_detect_rejects_other_shapes(text: str) -> None:
+    assert not feed_mirror.detect(text)
+
+
+def test_front_matter_quotes_and_escapes() -> None:
+    front = feed_mirror.parse_front_matter('title: "a \\"quoted\\" word"\nauthor: 法广\ntags: [ 法广 ]')
+    assert front == {"title": 'a "quoted" word', "author": "法广", "tags": "[ 法广 ]"}
