@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -213,15 +213,41 @@ def _word_start(text: str, start: int, limit: int = 20) -> int:
     return start
 
 
-def _render(text: str, spans: list[tuple[int, int, str]], start: int, end: int) -> str:
+@dataclass(frozen=True)
+class _Marks:
+    """How a snippet marks matched terms and escapes the rest."""
+
+    before: str
+    after: str
+    escape: Callable[[str], str]
+
+
+HTML_MARKS = _Marks("<mark>", "</mark>", html.escape)
+TEXT_MARKS = _Marks("[", "]", str)
+
+
+def _render(text: str, spans: list[tuple[int, int, str]], start: int, end: int, marks: _Marks) -> str:
     out, pos = [], start
     for s, e, _ in spans:
         if s < pos or e > end:
             continue
-        out += [html.escape(text[pos:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
+        out += [marks.escape(text[pos:s]), marks.before, marks.escape(text[s:e]), marks.after]
         pos = e
-    out.append(html.escape(text[pos:end]))
+    out.append(marks.escape(text[pos:end]))
     return "".join(out)
+
+
+def _snippet(text: str | None, q: str | None, width: int | None, marks: _Marks) -> str | None:
+    if text is None:
+        return None
+    pattern = _query_regex(q or "")
+    spans = _match_spans(text, pattern) if pattern else []
+    if width is None or len(text) <= width:
+        return _render(text, spans, 0, len(text), marks)
+    start = _word_start(text, _best_window(spans, width, width // 4)) if spans else 0
+    end = min(len(text), start + width)
+    ellipsis_before, ellipsis_after = "…" if start else "", "…" if end < len(text) else ""
+    return ellipsis_before + _render(text, spans, start, end, marks).strip() + ellipsis_after
 
 
 def search_snippet(text: str | None, q: str | None, width: int | None = 200) -> str | None:
@@ -229,13 +255,9 @@ def search_snippet(text: str | None, q: str | None, width: int | None = 200) -> 
 
     width=None highlights the whole text. With no match, the start of the text is shown.
     """
-    if text is None:
-        return None
-    pattern = _query_regex(q or "")
-    spans = _match_spans(text, pattern) if pattern else []
-    if width is None or len(text) <= width:
-        return _render(text, spans, 0, len(text))
-    start = _word_start(text, _best_window(spans, width, width // 4)) if spans else 0
-    end = min(len(text), start + width)
-    ellipsis_before, ellipsis_after = "…" if start else "", "…" if end < len(text) else ""
-    return ellipsis_before + _render(text, spans, start, end).strip() + ellipsis_after
+    return _snippet(text, q, width, HTML_MARKS)
+
+
+def search_snippet_text(text: str | None, q: str | None, width: int | None = 200) -> str | None:
+    """Plain-text search_snippet, terms in [brackets]: for canned queries, CSV and JSON."""
+    return _snippet(text, q, width, TEXT_MARKS)

@@ -137,11 +137,12 @@ def test_search_snippet_sql_function(ds):
         ds,
         "/archive.json",
         params={
-            "sql": "select search_snippet(body, :q) as s from articles where slug = 'zh-traditional'",
+            "sql": "select search_snippet(body, :q), search_snippet_text(body, :q, 6) from articles"
+            " where slug = 'zh-traditional'",
             "q": "关系",
         },
     )
-    assert response.json()["rows"] == [["國務卿表示，兩國<mark>關係</mark>需要穩定。"]]
+    assert response.json()["rows"] == [["國務卿表示，兩國<mark>關係</mark>需要穩定。", "…國[關係]需要穩…"]]
 
 
 def search_page(ds: Datasette, **params: str) -> str:

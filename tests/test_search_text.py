@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive import schema
-from newsarchive.search_text import CJK_CLASS, _best_window, fts_query, fts_row, index_text, search_snippet
+from newsarchive.search_text import (
+    CJK_CLASS,
+    _best_window,
+    fts_query,
+    fts_row,
+    index_text,
+    search_snippet,
+    search_snippet_text,
+)
 from newsarchive.textnorm import is_cjk
 
 # Our own short fixture articles (slug, outlet, language, title, summary, body, tags, people).
@@ -355,3 +363,9 @@ def test_sql_examples_in_docs_run(conn):
     results = [conn.execute(statement).fetchall() for statement in statements]
     assert len(results) == 3
     assert [title for _, _, title in results[0]] == ["王毅会见布林肯讨论中美关系"]
+
+
+def test_plain_text_snippet_brackets_terms_and_leaves_text_alone():
+    assert (
+        search_snippet_text("A <b>diplomat</b> in 北京", "diplomats 北京") == "A <b>[diplomat]</b> in [北京]"
+    )
