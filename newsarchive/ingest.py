@@ -77,8 +77,7 @@ class Pipeline:
         result.language = article.language or guess_language(article.title, body)
         result.word_count = word_count(body)
         result.fingerprint = fingerprint(article.title, body)
-        # Captions name the people in the photos; credits (kept apart by the parsers) are not mentions.
-        text = "\n\n".join([body, *(image.caption for image in article.images if image.caption)])
+        text = entities.body_with_captions(article)
         result.mentions = self.matcher.match(article.title, article.summary, text)
         result.candidates = Counter(self.matcher.candidates(article.title, article.summary, text))
         names = [
@@ -107,7 +106,7 @@ def word_count(text: str) -> int:
 def fingerprint(title: str, body: str) -> str:
     """Same title and body (after normalisation and whitespace folding) means the same article."""
     content = normalize(title).strip() + "\n" + " ".join(normalize(body).split())
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(content.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
 
 
 def utc_iso(article: ParsedArticle) -> tuple[str | None, str | None]:
