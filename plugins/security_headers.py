@@ -50,8 +50,9 @@ def content_security_policy(script_hashes: Iterable[str]) -> str:
         "script-src": " ".join(["'self'", *sorted(set(script_hashes))]),
         # Datasette's templates, Leaflet and the cluster map set inline styles; CSS cannot run script.
         "style-src": "'self' 'unsafe-inline'",
-        # Article images and map tiles come from other https sites; app.css uses data: icons.
-        "img-src": "'self' https: data:",
+        # Article images stay on their sites (a few hundred only over http); map tiles come from
+        # https; app.css uses data: icons. An image cannot run script.
+        "img-src": "'self' https: http: data:",
         "connect-src": "'self'",
         "font-src": "'self'",
         "object-src": "'none'",
