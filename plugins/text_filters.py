@@ -27,9 +27,13 @@ def json_list(value: str | None) -> list:
 
 def http_url(url: str | None) -> str | None:
     """The URL if it is http(s), else None, so javascript: or data: URLs never reach an href or src."""
-    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
-        return url.strip()
-    return None
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:  # e.g. "http://[" (an unclosed IPv6 host): not a link we can show
+        return None
+    return url.strip() if scheme in ("http", "https") else None
 
 
 @hookimpl
