@@ -13,10 +13,10 @@ $(BIN)/activate-installed: requirements.txt
 
 setup: $(BIN)/activate-installed
 
-# Debian's chromium (browser tests) and wrk (load script); installed only when missing.
+# Debian's chromium (browser tests), a CJK font for its screenshots, and wrk (load script); only when missing.
 system-deps:
-	@command -v chromium >/dev/null && command -v wrk >/dev/null || \
-		(apt-get update -qq && apt-get install -y -qq chromium wrk >/dev/null)
+	@command -v chromium >/dev/null && command -v wrk >/dev/null && [ -d /usr/share/fonts/truetype/wqy ] || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei wrk >/dev/null)
 
 sample: setup
 	$(BIN)/python build_db.py data/sample --db archive.db
@@ -28,7 +28,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 test: setup system-deps lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # The whole shared corpus (about 64,000 files), for benchmarks.
 corpus: setup

@@ -146,6 +146,7 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     bar.close()
     _prune(writer, known, seen, {input_name(path) for path in inputs})
     writer.refresh_totals()
+    conn.execute("ANALYZE")  # planner statistics: the site's facet queries pick the right indexes
     _write_meta(conn, version)
     conn.execute("COMMIT")
     _check(conn, report)

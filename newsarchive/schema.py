@@ -64,6 +64,9 @@ CREATE INDEX IF NOT EXISTS articles_via ON articles(via_id);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(published_date);
 CREATE INDEX IF NOT EXISTS articles_month ON articles(published_month);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
+-- Facets over a filtered set read this small covering index instead of the wide article rows.
+CREATE INDEX IF NOT EXISTS articles_facets
+    ON articles(id, outlet_id, via_id, published_month, published_date);
 CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
 CREATE INDEX IF NOT EXISTS sources_status ON sources(status);
 CREATE TABLE IF NOT EXISTS images (
