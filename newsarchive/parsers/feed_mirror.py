@@ -29,6 +29,7 @@ from newsarchive.html_text import (
     unwrap_image_proxy,
 )
 from newsarchive.model import Image, Link, ParsedArticle, ParseError
+from newsarchive.outlets import default_directory
 from newsarchive.textnorm import cjk_share
 
 FORMAT = "feed-mirror"
@@ -74,7 +75,7 @@ HOST_NOISE = {
     "www.bbc.com": "section, [data-e2e*='youtube']",
     "www.bbc.co.uk": "section, [data-e2e*='youtube']",
     "zh.bitterwinter.org": "picture, [class*='wp-block-buttons']",
-    "nei.st": "header, section, .dndo, .bqdn, [class*='Barrier'], [class*='paywall']",
+    "nei.st": "header, section, .dndo, .bqdn, [class*='Barrier'], [class*='paywall'], [class*='MetaLockup']",
 }
 
 # Per-host (marker selector, tag of the marker's container to remove): lists of related articles and
@@ -135,6 +136,9 @@ BOILERPLATE = LinePatterns(
         r"^图片版权",
         r"^(?:之前)?相关报道 ",
         r"^https?://\S+$",
+        r"^[^。：:]{1,12}[:：]\s*https?://\S+$",
+        r"^here$",
+        r"^(?:Subscribe to The Economist|The Economist Group values diversity)",
         r"^点击查看本文中文版",
         r"^\[?摘(?:编|译)自其[它他]媒体",
         r"审校|网编|策划[:：]|^主播[:：]|^文字整理[:：]",
@@ -160,10 +164,11 @@ TAIL_BOILERPLATE = LinePatterns(
         r"^（本文稍后将有更新",
         r"^.{0,60}?(?:是|为|自\d{4}年)[^。]{0,40}?(?:《纽约时报》|时报|《时代》)",
         r"加入时报",
+        r"^[^，。]{2,40}?在《纽约时报》担任",
         r"^[\w·]{1,8}(?:\s*/\s*[\w·]{1,8})*\s*[（(][^）)]*(?:社|dpa|afp|ap|reuters)[^）)]*[)）]$",
         r"^=+$",
         r"^（记者是《联合早报》",
-        r"^[^，。]{2,40}?(?:是|为|在)[^。]{0,30}?(?:记者|专栏作家|专栏作者|社长|撰稿人|媒体人)",
+        r"^[^，。]{2,40}?(?:是|为)(?:一名|一位|《纽约时报》|时报|中国|资深)[^。]{0,30}?(?:记者|专栏作家|专栏作者|社长|撰稿人|媒体人)",
         r"^[\w·]{1,8}(?:\s*/\s*[\w·]{1,8})*\s*[（(](?:综合报道|综合报导|摘译|编译)[)）]$",
     ],
     re.IGNORECASE,
@@ -195,8 +200,15 @@ CREDIT_IN_CAPTION = re.compile(
 )
 CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
 CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
-AUTHOR_SPLIT = re.compile(r"\s*(?:[,，、;；/&]|\band\b|\s和\s|和|及)\s*")
-AUTHOR_ROLE = re.compile(r"[（(][^）)]*[)）]|^(?:记者|記者|文|撰文|作者)[:：/]?\s*")
+AUTHOR_SPLIT = re.compile(r"\s*(?:[,，、;；/&]|\band\b|\s和\s)\s*")
+AUTHOR_ROLE = re.compile(
+    r"[（(][^）)]*[)）]|^(?:null|None)\s+|^(?:记者|記者|撰文|作者)[:：/]?\s*|^文[:：/]\s*"
+    r"|\s*(?:综合报导|综合报道|综合|采访|编译|整理|报导|报道|摘译|摘编)$"
+)
+# Datelines glue the city to the reporter's name ("大纪元记者X台北报导"); the usual cities are cut off.
+DATELINE_CITY = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})(?:台北|台湾|香港|纽约|华盛顿|东京|多伦多|温哥华|悉尼|墨尔本|洛杉矶|旧金山|伦敦|巴黎|柏林|首尔)$"
+)
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 EPOCH_LINE = re.compile(r"\A\s*<!--\s*(\d{9,14})\s*-->[ \t]*\r?\n?")
@@ -319,7 +331,7 @@ def _parse(text: str, path: str) -> ParsedArticle:
     all_blocks = text_blocks(root)
     blocks, text_authors = _body_blocks(all_blocks)
     if not blocks:
-        raise ParseError(_empty_body_message(images, all_blocks))
+        raise ParseError(_empty_body_message(env.html, images, all_blocks))
     authors = _clean_authors(byline.authors or text_authors, outlet)
     title = _choose_title(env.front.get("title"), env.link_title, heading)
     if not title:
@@ -611,7 +623,11 @@ def _body_blocks(blocks: list[Block]) -> tuple[list[Block], list[str]]:
         authors.extend(names)
         if not (drop or not WORD.search(block.text) or _is_boilerplate(block.text)):
             kept.append(block)
-    while kept and len(kept[-1].text) <= MAX_BOILERPLATE_CHARS and TAIL_BOILERPLATE.search(kept[-1].text):
+    while (
+        len(kept) > 1
+        and len(kept[-1].text) <= MAX_BOILERPLATE_CHARS
+        and TAIL_BOILERPLATE.search(kept[-1].text)
+    ):
         kept.pop()
     return kept, authors
 
@@ -621,8 +637,10 @@ def _is_boilerplate(text: str) -> bool:
     return len(text) <= MAX_BOILERPLATE_CHARS and BOILERPLATE.search(text)
 
 
-def _empty_body_message(images: list[Image], blocks: list[Block]) -> str:
-    """Why there is no article text: a photo post, a link-only post, or nothing at all."""
+def _empty_body_message(html: str, images: list[Image], blocks: list[Block]) -> str:
+    """Why there is no article text: a video or photo post, a link-only post, or nothing at all."""
+    if "<iframe" in html or "<video" in html:
+        return "no article text: a video post"
     if images:
         return f"no article text: the post holds only {len(images)} image(s)"
     if any("appeared first on" in b.text or "first appeared on" in b.text for b in blocks):
@@ -648,13 +666,14 @@ def _split_authors(text: str) -> list[str]:
 def _clean_authors(names: list[str], outlet: str | None) -> list[str]:
     """Roles stripped, ALL-CAPS names title-cased, duplicates and the outlet itself removed."""
     result: list[str] = []
+    outlets = default_directory()
     for name in names:
-        name = clean_text(AUTHOR_ROLE.sub("", name))
-        if not name or len(name) > 40 or any(c.isdigit() for c in name):
+        name = DATELINE_CITY.sub("", clean_text(AUTHOR_ROLE.sub("", name)))
+        if not name or len(name) > 40 or any(c.isdigit() or c in "《》" for c in name):
             continue
         if name.isupper():
             name = name.title()
-        if outlet and name.casefold() == outlet.casefold():
+        if (outlet and outlet.casefold() in name.casefold()) or outlets.resolve(name) is not None:
             continue
         if name not in result:
             result.append(name)
