@@ -29,7 +29,10 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 work="$(mktemp -d)"
 server=""
 cleanup() {
-    [[ -n "$server" ]] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    if [[ -n "$server" ]]; then
+        kill -TERM "$server" 2>/dev/null || true
+        timeout 15 tail --pid="$server" -f /dev/null || kill -KILL "$server" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -75,6 +78,7 @@ paths += [f"/archive/ranked_search?q={quote(t)}" for t in terms[:3]]
 print("\n".join(paths))
 PY
 echo "URL mix: $(wc -l <"$work/urls.txt") paths ($(sort -u "$work/urls.txt" | wc -l) distinct) from $db"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the test"
 
 run_wrk() {
     wrk -t2 -c"$connections" -d"${1}s" --timeout 10s -s "$root/scripts/load_test.lua" "$base" -- "$work/urls.txt"
@@ -99,9 +103,11 @@ expensive_sql() {
     done
 }
 
+# RssAnon is the server's own memory; RssFile is mostly the memory-mapped database (page cache, shared).
 sample_rss() {
     while [[ ! -e "$work/stop" ]]; do
-        echo "$(ps -o rss= -p "$datasette_pid" | tr -d ' ')" >>"$work/rss.txt"
+        awk '/^RssAnon|^RssFile/ { printf "%s %d ", $1, $2 / 1024 } END { print "" }' \
+            "/proc/$datasette_pid/status" >>"$work/rss.txt"
         sleep 5
     done
 }
@@ -128,8 +134,19 @@ awk '{ n++; codes[$1]++; if ($2 > max) max = $2; total += $2 }
 echo "(the site's sql_time_limit_ms is 2000: each query should end in about 2 s with status 400)"
 
 echo
-echo "== server memory (RSS MB, every 5 s)"
-awk '{ printf "%d ", $1 / 1024 } END { print "" }' "$work/rss.txt"
+echo "== slowest pages (one request each, after the load)"
+# wrk's timed-out requests are still being answered: let the server drain first.
+for _ in $(seq 1 60); do
+    [[ "$(curl -s -o /dev/null -w '%{time_total}' "$base/-/versions.json")" < "0.2" ]] && break
+    sleep 0.5
+done
+sort -u "$work/urls.txt" | while read -r path; do
+    curl -s -o /dev/null -w "%{time_total} %{http_code} $path\n" --max-time 30 "$base$path"
+done | sort -rn | head -8
+
+echo
+echo "== server memory (MB, every 5 s): anonymous / file-backed (mmap of the database)"
+awk '{ printf "%d/%d ", $2, $4 } END { print "" }' "$work/rss.txt"
 
 echo
 echo "== server log"
