@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from golden_fields import golden_entry, golden_sources, seed_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newsarchive.html_text import clean_text, html_paragraphs, parse_html, text_blocks, unwrap_image_proxy
 from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
 from newsarchive.parsers import digest, feed_mirror, republished
@@ -296,3 +299,92 @@ def test_detect_rejects_other_shapes(text: str) -> None:
 def test_front_matter_quotes_and_escapes() -> None:
     front = feed_mirror.parse_front_matter('title: "a \\"quoted\\" word"\nauthor: 法广\ntags: [ 法广 ]')
     assert front == {"title": 'a "quoted" word', "author": "法广", "tags": "[ 法广 ]"}
+
+
+# --- shared HTML helpers ----------------------------------------------------------------------------
+
+
+def test_text_blocks_split_on_blocks_and_br_and_keep_links_with_their_line() -> None:
+    root = parse_html(
+        "<div>lead<br>second <a href='https://a.example/x'>line</a><p>para <b>bold</b></p>"
+        "<a href='/relative'>rel</a><a href='//cdn.example/y'>proto</a></div>"
+    ).body
+    blocks = text_blocks(root)
+    assert [b.text for b in blocks] == ["lead", "second line", "para bold", "relproto"]
+    assert [[(link.url, link.text) for link in b.links] for b in blocks] == [
+        [],
+        [("https://a.example/x", "line")],
+        [],
+        [("https://cdn.example/y", "proto")],
+    ]
+
+
+def test_clean_text_joins_layout_line_breaks_between_cjk_but_keeps_typed_spaces() -> None:
+    assert (
+        clean_text("十年前，\n    第一条\n   线路 开通\u00a0 in  2010 ") == "十年前，第一条线路 开通 in 2010"
+    )
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("https://images.weserv.nl/?url=static.example.com/a.jpg", "https://static.example.com/a.jpg"),
+        ("https://images.weserv.nl?url=gdb.example.com/b.jpg&w=900", "https://gdb.example.com/b.jpg"),
+        ("https://images.weserv.nl/?url=http://old.example.com/c.jpg", "http://old.example.com/c.jpg"),
+        ("https://images.weserv.nl/?w=10", None),
+        ("//cdn.example.com/d.jpg", "https://cdn.example.com/d.jpg"),
+        ("data:image/png;base64,AAAA", None),
+        ("/relative.png", None),
+    ],
+)
+def test_unwrap_image_proxy(src: str, expected: str | None) -> None:
+    assert unwrap_image_proxy(src) == expected
+
+
+def test_html_paragraphs_never_include_scripts_styles_or_iframes() -> None:
+    html = "<p>kept</p><script>bad()</script><style>p{}</style><iframe>frame</iframe><noscript>ns</noscript>"
+    assert html_paragraphs(html) == ["kept"]
+
+
+HTML_PIECES = st.sampled_from(
+    [
+        "<div>",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<i>",
+        "</i>",
+        "<a href='https://x.example/'>",
+        "</a>",
+        "<img src='https://images.weserv.nl/?url=a.example/i.jpg' width='9'>",
+        "<figure>",
+        "<figcaption>",
+        "<cite>",
+        "<address>",
+        "<time pudate='2023-01-01 10:00:00'>",
+        "<footer>",
+        "点击查看本文英文版",
+        "<script>",
+        "文字",
+        "text",
+        "&amp;",
+        "<",
+        ">",
+        "\n",
+        "2020-10-24T00:49:21Z",
+        "28/08/2020 - 11:19",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(HTML_PIECES, max_size=40))
+def test_any_html_gives_an_article_or_a_parse_error(pieces: list[str]) -> None:
+    text = "<!--1600000000000-->\n[T](https://example.com/a)\n------\n\n" + "".join(pieces)
+    try:
+        article = feed_mirror.parse(text, "fuzz.md")
+    except ParseError:
+        return
+    assert article.paragraphs and all(p.strip() for p in article.paragraphs)
+    assert all("<script" not in p for p in article.paragraphs)

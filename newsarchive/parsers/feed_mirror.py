@@ -300,19 +300,61 @@ def parse(text: str, path: str) -> ParsedArticle:
         raise ParseError(f"feed-mirror parser failed: {type(exc).__name__}: {exc}") from exc
 
 
+@dataclass
+class Page:
+    """What the layout pass takes out of the outlet's HTML, before the body text is judged."""
+
+    heading: str | None
+    byline: Byline
+    original_url: str | None
+    images: list[Image]
+    blocks: list[Block]
+
+
 def _parse(text: str, path: str) -> ParsedArticle:
-    env = split_envelope(text)
+    env = split_envelope(_without_surrogates(text))
     warnings: list[str] = []
     url = env.link_url if (env.link_url or "").startswith("http") else None
     url = url or (env.front.get("from") or None)
-    host = urlsplit(url).netloc.lower() if url else ""
     outlet = env.front.get("author") or None
+    page = _read_page(env.html, urlsplit(url).netloc.lower() if url else "", warnings)
+    blocks, text_authors = _body_blocks(page.blocks)
+    if not blocks:
+        raise ParseError(_empty_body_message(env.html, page.images, page.blocks))
+    title = _choose_title(env.front.get("title"), env.link_title, page.heading)
+    if not title:
+        warnings.append("no title in front matter or link")
+        title = blocks[0].text[:80]
+    if url is None:
+        warnings.append("no article URL (link or from:)")
+    if _looks_truncated(env.html):
+        warnings.append("HTML looks truncated (no closing tag at the end)")
+    published_at, date_source = _choose_date(page.byline, env, warnings)
+    paragraphs = [b.text for b in blocks]
+    return ParsedArticle(
+        format=FORMAT,
+        title=title,
+        paragraphs=paragraphs,
+        language=_language(title, paragraphs),
+        outlet=outlet,
+        url=url,
+        original_url=page.original_url,
+        published_at=published_at,
+        date_source=date_source,
+        authors=_clean_authors(page.byline.authors or text_authors, outlet),
+        tags=_tags(env.front.get("tags", ""), outlet),
+        images=page.images,
+        links=_body_links(blocks, url),
+        warnings=warnings,
+    )
 
-    html, nesting_warning = tame_nesting(env.html)
+
+def _read_page(html: str, host: str, warnings: list[str]) -> Page:
+    """Take byline, footer link and images out of the HTML, drop furniture, and read the text blocks."""
+    html, nesting_warning = tame_nesting(html)
     if nesting_warning:
         warnings.append(nesting_warning)
-    tree = parse_html(html)
-    root = tree.body
+    root = parse_html(html).body
     if root is None:
         raise ParseError("no HTML body after the feed-mirror header")
     drop_nodes(root, NOISE_TAGS)
@@ -327,39 +369,16 @@ def _parse(text: str, path: str) -> ParsedArticle:
     for marker, container in HOST_NOISE_CONTAINERS.get(host, ()):
         _drop_containers(root, marker, container)
     _drop_more_links(root)
+    return Page(heading, byline, original_url, images, text_blocks(root))
 
-    all_blocks = text_blocks(root)
-    blocks, text_authors = _body_blocks(all_blocks)
-    if not blocks:
-        raise ParseError(_empty_body_message(env.html, images, all_blocks))
-    authors = _clean_authors(byline.authors or text_authors, outlet)
-    title = _choose_title(env.front.get("title"), env.link_title, heading)
-    if not title:
-        warnings.append("no title in front matter or link")
-        title = blocks[0].text[:80]
-    if url is None:
-        warnings.append("no article URL (link or from:)")
-    if _looks_truncated(env.html):
-        warnings.append("HTML looks truncated (no closing tag at the end)")
-    published_at, date_source = _choose_date(byline, env, warnings)
 
-    paragraphs = [b.text for b in blocks]
-    return ParsedArticle(
-        format=FORMAT,
-        title=title,
-        paragraphs=paragraphs,
-        language=_language(title, paragraphs),
-        outlet=outlet,
-        url=url,
-        original_url=original_url,
-        published_at=published_at,
-        date_source=date_source,
-        authors=authors,
-        tags=_tags(env.front.get("tags", ""), outlet),
-        images=images,
-        links=_body_links(blocks, url),
-        warnings=warnings,
-    )
+def _without_surrogates(text: str) -> str:
+    """Lone surrogates (from lenient decoding) cannot be stored as UTF-8; they become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
 
 
 # --- byline and dates ---------------------------------------------------------------------------
