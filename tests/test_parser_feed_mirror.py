@@ -227,8 +227,9 @@ def test_rti_teaser_more_link_leaves_and_alt_becomes_caption() -> None:
 
 def test_cdt_author_line_and_feed_footers() -> None:
     article = parse_fixture("cdt_author_line.md")
-    assert article.outlet == "一朵后浪"
-    assert article.authors == ["林一木"]
+    assert article.outlet is None  # a blog account, not an outlet: the URL's host names the outlet
+    assert article.authors == ["林一木"]  # the author line in the text beats the posting account
+    assert article.tags == []
     assert article.paragraphs == ["冬天的早晨，我把旧书重新读了一遍。", "书页里夹着一张多年前的车票。"]
     assert article.links == []
 
@@ -249,6 +250,24 @@ def test_epoch_times_reporters_in_the_dateline_and_tag_links_skipped() -> None:
     assert article.paragraphs[0].startswith("【大纪元2020年11月19日讯】")
     assert "责任编辑" not in article.body
     assert [link.url for link in article.links] == ["https://weather.example.org/report"]
+
+
+@pytest.mark.parametrize(
+    ("author", "url", "outlet", "authors"),
+    [
+        ("法广", "http://www.rfi.fr/cn/a", "法广", []),
+        ("Jane Poster", "https://chinadigitaltimes.net/chinese/2021/01/a/", None, ["Jane Poster"]),
+        ("unknown", "https://chinadigitaltimes.net/chinese/2021/01/b/", None, []),
+        ("Some Newsletter", "https://unknown-host.example/a", "Some Newsletter", []),
+    ],
+)
+def test_front_matter_author_is_an_outlet_or_a_blog_poster(
+    author: str, url: str, outlet: str | None, authors: list[str]
+) -> None:
+    front = f'---\ntitle: "T"\nauthor: {author}\nfrom: {url}\n---\n'
+    text = f"{front}<!--1600000000000-->\n[T]({url})\n------\n<p>Body.</p>"
+    article = feed_mirror.parse(text, "a.md")
+    assert (article.outlet, article.authors) == (outlet, authors)
 
 
 # --- broken and empty input -----------------------------------------------------------------------

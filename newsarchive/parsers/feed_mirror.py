@@ -316,7 +316,7 @@ def _parse(text: str, path: str) -> ParsedArticle:
     warnings: list[str] = []
     url = env.link_url if (env.link_url or "").startswith("http") else None
     url = url or (env.front.get("from") or None)
-    outlet = env.front.get("author") or None
+    outlet, poster = _front_author(env.front.get("author"), url)
     page = _read_page(env.html, urlsplit(url).netloc.lower() if url else "", warnings)
     blocks, text_authors = _body_blocks(page.blocks)
     if not blocks:
@@ -341,12 +341,25 @@ def _parse(text: str, path: str) -> ParsedArticle:
         original_url=page.original_url,
         published_at=published_at,
         date_source=date_source,
-        authors=_clean_authors(page.byline.authors or text_authors, outlet),
-        tags=_tags(env.front.get("tags", ""), outlet),
+        authors=_clean_authors(page.byline.authors or text_authors or poster, outlet),
+        tags=_tags(env.front.get("tags", ""), env.front.get("author")),
         images=page.images,
         links=_body_links(blocks, url),
         warnings=warnings,
     )
+
+
+def _front_author(author: str | None, url: str | None) -> tuple[str | None, list[str]]:
+    """(outlet, post authors) from front-matter ``author``: usually the outlet's name, but on blog-style
+    sites (CDT, Bitter Winter) the WordPress post author, a person or pen name. A name that is no known
+    outlet, on a URL whose host is one, is taken as the post's author and the outlet is left to the URL."""
+    author = clean_text(author or "")
+    if not author or author.casefold() in ("unknown", "null", "none"):
+        return None, []
+    outlets = default_directory()
+    if outlets.resolve(author) is None and url and outlets.by_url(url) is not None:
+        return None, [author]
+    return author, []
 
 
 def _read_page(html: str, host: str, warnings: list[str]) -> Page:
@@ -722,9 +735,10 @@ def _language(title: str, paragraphs: list[str]) -> str | None:
     return "zh" if cjk_share(sample) >= 0.3 else "en"
 
 
-def _tags(value: str, outlet: str | None) -> list[str]:
+def _tags(value: str, author: str | None) -> list[str]:
+    """Front-matter tags, without the mirror's copy of the author field."""
     tags = [clean_text(t) for t in value.strip().strip("[]").split(",")]
-    return [t for t in tags if t and t != outlet]
+    return [t for t in tags if t and t != clean_text(author or "")]
 
 
 def _looks_truncated(html: str) -> bool:
