@@ -354,6 +354,9 @@ def test_clean_text_joins_layout_line_breaks_between_cjk_but_keeps_typed_spaces(
         ("//cdn.example.com/d.jpg", "https://cdn.example.com/d.jpg"),
         ("data:image/png;base64,AAAA", None),
         ("/relative.png", None),
+        ("https://[::1/broken.jpg", None),
+        ("http://example.com:99999/port.jpg", None),
+        ("https://images.weserv.nl/?url=javascript:alert(1)", None),
     ],
 )
 def test_unwrap_image_proxy(src: str, expected: str | None) -> None:

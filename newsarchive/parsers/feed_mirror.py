@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborNode
@@ -23,10 +22,12 @@ from newsarchive.html_text import (
     Block,
     clean_text,
     drop_nodes,
+    http_url,
     parse_html,
     tame_nesting,
     text_blocks,
     unwrap_image_proxy,
+    url_host,
 )
 from newsarchive.model import Image, Link, ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
@@ -317,7 +318,7 @@ def _parse(text: str, path: str) -> ParsedArticle:
     url = env.link_url if (env.link_url or "").startswith("http") else None
     url = url or (env.front.get("from") or None)
     outlet, poster = _front_author(env.front.get("author"), url)
-    page = _read_page(env.html, urlsplit(url).netloc.lower() if url else "", warnings)
+    page = _read_page(env.html, url_host(url) if url else "", warnings)
     blocks, text_authors = _body_blocks(page.blocks)
     if not blocks:
         raise ParseError(_empty_body_message(env.html, page.images, page.blocks))
@@ -327,6 +328,8 @@ def _parse(text: str, path: str) -> ParsedArticle:
         title = blocks[0].text[:80]
     if url is None:
         warnings.append("no article URL (link or from:)")
+    elif not url_host(url):
+        warnings.append(f"article URL has no usable host: {url[:200]}")
     if _looks_truncated(env.html):
         warnings.append("HTML looks truncated (no closing tag at the end)")
     published_at, date_source = _choose_date(page.byline, env, warnings)
@@ -526,9 +529,9 @@ def _take_original_link(root: LexborNode) -> str | None:
     """The footer link to the original-language article; the link leaves the body."""
     for anchor in root.css("a[href]"):
         if ORIGINAL_LINK_TEXT.search(anchor.text()):
-            href = anchor.attributes.get("href") or ""
+            href = http_url(anchor.attributes.get("href"))
             anchor.decompose()
-            if href.startswith("http"):
+            if href:
                 return href
     return None
 
