@@ -31,6 +31,7 @@ FIRST_FILES, ADDED_FILES, CHANGED_FILES = 200, 1000, 100
 STARTUP_KILL_S = 0.5
 GROWTH_KILL_POINTS = [0.25, 0.5, 0.75, 0.9, 0.97]
 POLL_S = 0.005
+RETRIES, RETRY_STEP = 3, 0.1
 CLEAN_SUMMARY = "integrity_check: ok; foreign_key_check: ok"
 
 pytestmark = pytest.mark.slow
@@ -128,13 +129,12 @@ def _size(building: Path, stale_inode: int | None) -> int | None:
     return None if status.st_ino == stale_inode else status.st_size
 
 
-def kill_conditions(start_size: int, final_size: int) -> list:
-    """Predicates over (working copy size, seconds since start), earliest first."""
-    conditions = [lambda size, elapsed: elapsed >= STARTUP_KILL_S]
-    for fraction in GROWTH_KILL_POINTS:
-        target = start_size + fraction * (final_size - start_size)
-        conditions.append(lambda size, elapsed, target=target: size is not None and size >= target)
-    return conditions
+def kill_condition(point: float | None, start_size: int, final_size: int):
+    """Predicate over (working copy size, seconds since start): startup for None, else grown by point."""
+    if point is None:
+        return lambda size, elapsed: elapsed >= STARTUP_KILL_S
+    target = start_size + point * (final_size - start_size)
+    return lambda size, elapsed: size is not None and size >= target
 
 
 def test_killed_builds_leave_the_published_database_intact(tmp_path: Path) -> None:
@@ -153,21 +153,27 @@ def test_killed_builds_leave_the_published_database_intact(tmp_path: Path) -> No
     finish(start_build(corpus, trial))
     duration = time.monotonic() - started
 
-    conditions = kill_conditions(db.stat().st_size, trial.stat().st_size)
+    points = [None, *GROWTH_KILL_POINTS]
     killed = []
-    for n, ready in enumerate(conditions):
-        state = kill_when(corpus, db, ready, whole_group=n % 2 == 0)
-        if state is None:  # it finished first: start the next attempt from the first build again
-            check_database(db)
+    for n, point in enumerate(points):
+        # A build may finish before its working copy grows as much as the trial's did: retry earlier.
+        for retry in range(RETRIES):
+            earlier = None if point is None else point - RETRY_STEP * retry
+            ready = kill_condition(earlier, db.stat().st_size, trial.stat().st_size)
+            state = kill_when(corpus, db, ready, whole_group=n % 2 == 0)
+            if state is not None:
+                break
+            check_database(db)  # it finished and published: start again from the first build
             db.write_bytes(first_build)
             published = sha256(db)
+        if state is None:
             continue
         killed.append(state)
         sources = check_database(db)
         if sha256(db) != published:  # killed after the atomic rename: the new build is complete
             assert sources == FIRST_FILES + ADDED_FILES, f"killed at {state}: half-built database published"
             published = sha256(db)
-    assert len(killed) >= len(conditions) - 2, f"only {killed} builds were still running when killed"
+    assert len(killed) >= len(points) - 1, f"only {killed} builds were still running when killed"
 
     summary = finish(start_build(corpus, db))
     assert check_database(db) == FIRST_FILES + ADDED_FILES
