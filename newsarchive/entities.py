@@ -116,6 +116,7 @@ class Matcher:
         self._candidate_stopwords = frozenset(rules.get("candidate_stopwords", []))
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
+        self._not_place_before = tuple(rules.get("place_not_followed_by", []))
         self._last: tuple[tuple[str, str | None, str], _Analysis] | None = None
 
     # --- building ---------------------------------------------------------------------------------
@@ -279,6 +280,8 @@ class Matcher:
 
     def _place_rule_holds(self, text: str, hit: _Hit, meaning: Meaning,
                           context_cache: dict[tuple[str, ...], bool]) -> bool:
+        if meaning.kind == "places" and self._inside_other_name(text, hit):
+            return False
         if meaning.rule == "person_like":
             return not _capitalised_word_after(text, hit.end) and not self._given_name_before(text, hit.start)
         if meaning.rule == "context":
@@ -286,6 +289,13 @@ class Matcher:
                 context_cache[meaning.context] = any(word in text for word in meaning.context)
             return context_cache[meaning.context]
         return True
+
+    def _inside_other_name(self, text: str, hit: _Hit) -> bool:
+        """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an
+        institution named after it (明尼苏达大学, 深圳证交所) is not a mention of the place."""
+        after = text[hit.end + 1:hit.end + 6]
+        touches_dot = (hit.start > 0 and text[hit.start - 1] == NAME_DOT) or after.startswith(NAME_DOT)
+        return touches_dot or after.startswith(self._not_place_before)
 
     # --- candidates -------------------------------------------------------------------------------
 
