@@ -31,7 +31,7 @@ from newsarchive.html_text import (
 )
 from newsarchive.model import Image, Link, ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
-from newsarchive.textnorm import cjk_share
+from newsarchive.parsers.textutil import guess_language
 
 FORMAT = "feed-mirror"
 
@@ -716,26 +716,20 @@ def _clean_authors(names: list[str], outlet: str | None) -> list[str]:
 
 
 def _choose_title(front: str | None, link: str | None, heading: str | None) -> str:
-    """The fullest title: link text may be cut with '...'; an on-page heading may extend both."""
-    candidates = [clean_text(t) for t in (front, link) if t and clean_text(t)]
-    if not candidates:
-        return clean_text(heading or "")
-    title = max(candidates, key=lambda t: len(ELLIPSIS.sub("", t)))
-    if any(ELLIPSIS.search(t) is None for t in candidates):
-        title = next(t for t in candidates if ELLIPSIS.search(t) is None)
-        longer = [t for t in candidates if ELLIPSIS.search(t) is None and len(t) > len(title)]
-        title = longer[0] if longer and longer[0].startswith(title) else title
-    stem = ELLIPSIS.sub("", title)
-    if heading and len(heading) > len(stem) and heading.startswith(stem) and stem:
-        return heading
+    """The fullest title: front matter and link text, whichever is not cut with '...'; a longer
+    version that extends it (the other one, or the page's own heading) wins."""
+    candidates = [t for t in (clean_text(front or ""), clean_text(link or "")) if t]
+    whole = [t for t in candidates if not ELLIPSIS.search(t)]
+    title = (whole or candidates or [clean_text(heading or "")])[0]
+    for longer in (*whole, clean_text(heading or "")):
+        stem = ELLIPSIS.sub("", title)
+        if stem and len(longer) > len(stem) and longer.startswith(stem):
+            title = longer
     return title
 
 
-def _language(title: str, paragraphs: list[str]) -> str | None:
-    sample = title + " " + " ".join(paragraphs)[:600]
-    if not any(c.isalpha() for c in sample):
-        return None
-    return "zh" if cjk_share(sample) >= 0.3 else "en"
+def _language(title: str, paragraphs: list[str]) -> str:
+    return guess_language(title + " " + " ".join(paragraphs)[:600])
 
 
 def _tags(value: str, author: str | None) -> list[str]:
