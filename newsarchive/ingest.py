@@ -61,14 +61,14 @@ class Pipeline:
             parser = detect_format(text)
             result.format = parser.FORMAT
             article = parser.parse(text, item.path)
+            warnings += article.warnings
+            self._describe(result, article)
         except ParseError as error:
             return _fail(result, str(error), text)
-        except Exception as error:  # a parser bug must not take the build down; record it instead
-            return _fail(result, f"parser crashed: {type(error).__name__}: {error}", text)
-        warnings += article.warnings
+        except Exception as error:  # a bug must not take the build down; the file is recorded instead
+            return _fail(result, f"processing crashed: {type(error).__name__}: {error}", text)
         if warnings:
             result.status, result.message, result.raw = "warning", "; ".join(warnings), text
-        self._describe(result, article)
         return result
 
     def _describe(self, result: Processed, article: ParsedArticle) -> None:
@@ -90,7 +90,7 @@ class Pipeline:
 
 
 def _fail(result: Processed, message: str, raw: str | bytes | None) -> Processed:
-    result.status, result.message, result.raw = "error", message, raw
+    result.status, result.message, result.raw, result.article = "error", message, raw, None
     return result
 
 

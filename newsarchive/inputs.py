@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,23 +51,33 @@ def _display(path: str) -> str:
 
 def _iter_folder(root: Path) -> Iterator[InputFile]:
     name = input_name(root)
-    for directory, subdirs, files in os.walk(root, onerror=None):
+    unreadable: list[OSError] = []
+    for directory, subdirs, files in os.walk(root, onerror=unreadable.append):
         subdirs.sort()
         for file_name in sorted(files):
             full = Path(directory) / file_name
-            if full.is_symlink() and not full.exists():
-                yield InputFile(name, _display(str(full.relative_to(root))), None, "broken symbolic link")
-                continue
             yield _read_file(full, name, _display(str(full.relative_to(root))))
+    for error in unreadable:  # a folder we could not list still gets a row, so nothing is silently lost
+        folder = Path(error.filename or root)
+        yield InputFile(name, _display(str(folder.relative_to(root))), None,
+                        f"cannot read folder: {error.strerror or error}")
 
 
 def _read_file(full: Path, input_label: str, relative: str) -> InputFile:
+    """Regular files only (a named pipe would block, a device never ends), and never more than the limit."""
     try:
-        size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return InputFile(input_label, relative, None, _too_large(size), size)
-        data = full.read_bytes()
+        info = full.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return InputFile(input_label, relative, None, "not a regular file (pipe, device or socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            return InputFile(input_label, relative, None, _too_large(info.st_size), info.st_size)
+        with open(full, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return InputFile(input_label, relative, None, _too_large(len(data)), len(data))
         return InputFile(input_label, relative, data, None, len(data))
+    except FileNotFoundError:
+        return InputFile(input_label, relative, None, "broken symbolic link or file vanished")
     except OSError as error:
         return InputFile(input_label, relative, None, f"cannot read file: {error.strerror or error}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slugify import slugify
 
@@ -44,6 +44,14 @@ class Outcome:
     removed: int = 0
 
 
+def _as_storage_error(item: Processed, error: Exception) -> Processed:
+    raw = item.raw
+    if isinstance(raw, str):  # e.g. lone surrogates that SQLite cannot take as UTF-8
+        raw = raw.encode("utf-8", errors="replace").decode("utf-8")
+    message = f"could not store this file's rows: {type(error).__name__}: {error}"
+    return replace(item, status="error", message=message, raw=raw, article=None)
+
+
 class ArchiveWriter:
     def __init__(self, conn: sqlite3.Connection, outlets: OutletDirectory,
                  entity_ids: dict[str, dict[str, int]]) -> None:
@@ -60,6 +68,16 @@ class ArchiveWriter:
     # --- sources -------------------------------------------------------------------------------
 
     def write(self, item: Processed) -> None:
+        """Store one file; if its rows cannot be stored, it is recorded as an error instead (never fatal)."""
+        self.conn.execute("SAVEPOINT one_file")
+        try:
+            self._write(item)
+        except (sqlite3.Error, UnicodeError, ValueError, OverflowError) as error:
+            self.conn.execute("ROLLBACK TO one_file")
+            self._write(_as_storage_error(item, error))
+        self.conn.execute("RELEASE one_file")
+
+    def _write(self, item: Processed) -> None:
         source_id, old_article = self._upsert_source(item)
         article_id = self._store_article(item, source_id, old_article) if item.article else None
         self.conn.execute("UPDATE sources SET article_id = ? WHERE id = ?", (article_id, source_id))

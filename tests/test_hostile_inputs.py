@@ -314,7 +314,7 @@ def test_nasty_files_build_and_are_all_reported(tmp_path: Path) -> None:
         got, message = rows[path]
         assert got in STATUSES and (got == "ok" or message), (path, got, message)
         assert not status or got == status, (path, got, message)
-        assert "parser crashed" not in (message or ""), (path, message)
+        assert "crashed" not in (message or ""), (path, message)
     assert "file too large" in rows["too-large.txt"][1]
     assert peak_mb < PEAK_RSS_LIMIT_MB, f"peak RSS {peak_mb:.0f} MB"
     print(f"nasty build: {time.monotonic() - started:.1f} s, peak RSS {peak_mb:.0f} MB\n{stdout}")
@@ -346,7 +346,7 @@ def test_deeply_nested_html_is_processed_in_bounded_time(tmp_path: Path, name: s
         pytest.fail(f"{name}: not processed within {DEEP_FILE_SECONDS} s")
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[0] in STATUSES
-    assert "parser crashed" not in result.stdout
+    assert "crashed" not in result.stdout
 
 
 WALK_INPUTS = """
@@ -359,8 +359,6 @@ for item in iter_input_files([Path(sys.argv[1])]):
 """
 
 
-@pytest.mark.xfail(strict=True, reason="inputs.py reads named pipes and devices: a FIFO blocks the build "
-                   "forever and /dev/zero never ends (read only regular files, at most MAX_FILE_BYTES + 1)")
 def test_special_files_are_reported_not_read(tmp_path: Path) -> None:
     """A named pipe blocks a reader forever and /dev/zero never ends: neither is an article file."""
     folder = tmp_path / "special"

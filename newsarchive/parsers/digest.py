@@ -202,12 +202,16 @@ def _merge_letters(damaged: str, spelling: str) -> str:
 
 def _set_date(article: ParsedArticle, date_match: re.Match[str], timestamp: str | None) -> None:
     if timestamp:
-        moment = datetime.fromisoformat(timestamp)
-        if moment.tzinfo is None:
-            article.warnings.append("digest timestamp has no time zone; read as UTC")
-        article.published_at = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
-        article.date_source = "digest-timestamp"
-        return
+        try:
+            moment = datetime.fromisoformat(timestamp)
+            article.published_at = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+        except (ValueError, OverflowError):
+            article.warnings.append(f"impossible digest timestamp {timestamp!r}; date line used instead")
+        else:
+            if moment.tzinfo is None:
+                article.warnings.append("digest timestamp has no time zone; read as UTC")
+            article.date_source = "digest-timestamp"
+            return
     for date_format in DATE_FORMATS:
         try:
             article.published_date = datetime.strptime(date_match["date"], date_format).date().isoformat()
