@@ -196,6 +196,7 @@ def test_neist_without_epoch_or_link_pretty_printed_wordpress() -> None:
     assert article.title == "山城的缆车十年"
     assert article.published_at == datetime(2019, 7, 26, 12, 17, 47, tzinfo=UTC)
     assert article.date_source == "front-matter"
+    assert article.summary == "一条缆车线路如何改变了一座山城的通勤。"
     assert article.paragraphs == [
         "十年前，第一条缆车线路在山城开通。",
         "如今每天有 3000 名乘客使用它上下班。",

@@ -183,6 +183,9 @@ TEXT_BYLINES = [
     (re.compile(r"^【大纪元[^】]*】（大纪元记者(.+?)(?:综合)?报导）"), False),
 ]
 
+# A standfirst that summarises the article (nei.st's WordPress description, FT Chinese's lead).
+SUMMARY_SELECTOR = "p.blog-post__description, .story-lead"
+
 # Footer links to the original (usually English) article.
 ORIGINAL_LINK_TEXT = re.compile(
     r"点击查看本文英文版|英文原文|英文版|Read (?:this|the) (?:article|story) in English"
@@ -306,6 +309,7 @@ class Page:
     """What the layout pass takes out of the outlet's HTML, before the body text is judged."""
 
     heading: str | None
+    summary: str | None
     byline: Byline
     original_url: str | None
     images: list[Image]
@@ -320,6 +324,8 @@ def _parse(text: str, path: str) -> ParsedArticle:
     outlet, poster = _front_author(env.front.get("author"), url)
     page = _read_page(env.html, url_host(url) if url else "", warnings)
     blocks, text_authors = _body_blocks(page.blocks)
+    if not blocks and page.summary:  # a teaser whose only text is its standfirst
+        blocks = [Block(page.summary)]
     if not blocks:
         raise ParseError(_empty_body_message(env.html, page.images, page.blocks))
     title = _choose_title(env.front.get("title"), env.link_title, page.heading)
@@ -345,6 +351,7 @@ def _parse(text: str, path: str) -> ParsedArticle:
         published_at=published_at,
         date_source=date_source,
         authors=_clean_authors(page.byline.authors or text_authors or poster, outlet),
+        summary=page.summary,
         tags=_tags(env.front.get("tags", ""), env.front.get("author")),
         images=page.images,
         links=_body_links(blocks, url),
@@ -375,6 +382,8 @@ def _read_page(html: str, host: str, warnings: list[str]) -> Page:
         raise ParseError("no HTML body after the feed-mirror header")
     drop_nodes(root, NOISE_TAGS)
     heading = _first_text(root, "h1")
+    summary = _first_text(root, SUMMARY_SELECTOR)
+    drop_nodes(root, SUMMARY_SELECTOR)
     byline = _take_byline(root, host)
     original_url = _take_original_link(root)
     drop_nodes(root, "footer")
@@ -385,7 +394,7 @@ def _read_page(html: str, host: str, warnings: list[str]) -> Page:
     for marker, container in HOST_NOISE_CONTAINERS.get(host, ()):
         _drop_containers(root, marker, container)
     _drop_more_links(root)
-    return Page(heading, byline, original_url, images, text_blocks(root))
+    return Page(heading, summary or None, byline, original_url, images, text_blocks(root))
 
 
 def _without_surrogates(text: str) -> str:
