@@ -57,6 +57,8 @@ _LAYOUT_TAGS = re.compile(
     r"</?(?:div|span|b|i|u|em|strong|font|section|article|center|small|big|a|li|ul|ol|table|tr|td)\b[^>]*>",
     re.I,
 )
+MAX_TAG_CHARS = 20_000  # real tags (long srcset lists included) stay far below this
+_HUGE_TAG = re.compile(rf"<[^<>]{{{MAX_TAG_CHARS},}}>")
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
@@ -78,13 +80,19 @@ def nesting_depth(html: str, limit: int = MAX_DEPTH) -> int:
 
 
 def tame_nesting(html: str) -> tuple[str, str | None]:
-    """HTML safe to hand to the parser, and a warning when it had to be flattened."""
-    if html.count("<") < _DEPTH_CHECK_MIN_TAGS or nesting_depth(html) <= MAX_DEPTH:
-        return html, None
-    flat = _LAYOUT_TAGS.sub(" ", html)
-    if nesting_depth(flat) <= MAX_DEPTH:
-        return flat, f"HTML nested more than {MAX_DEPTH} levels deep; layout tags were flattened"
-    return _ANY_TAG.sub(" ", flat), f"HTML nested more than {MAX_DEPTH} levels deep; all tags were dropped"
+    """HTML safe to hand to the parser, and a warning when it had to be changed. A single tag with
+    thousands of attributes is as slow to parse as deep nesting, so such tags go too."""
+    html, huge = _HUGE_TAG.subn(" ", html)
+    notes = [f"{huge} tag(s) longer than {MAX_TAG_CHARS} characters dropped"] if huge else []
+    if html.count("<") >= _DEPTH_CHECK_MIN_TAGS and nesting_depth(html) > MAX_DEPTH:
+        flat = _LAYOUT_TAGS.sub(" ", html)
+        if nesting_depth(flat) <= MAX_DEPTH:
+            html = flat
+            notes.append(f"HTML nested more than {MAX_DEPTH} levels deep; layout tags were flattened")
+        else:
+            html = _ANY_TAG.sub(" ", flat)
+            notes.append(f"HTML nested more than {MAX_DEPTH} levels deep; all tags were dropped")
+    return html, "; ".join(notes) or None
 
 
 def clean_text(text: str) -> str:

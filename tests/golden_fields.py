@@ -53,11 +53,11 @@ def check_article(article: ParsedArticle, expected: dict) -> None:
     body = article.body
     assert article.format == expected["format"]
     assert article.title == expected["title"]
-    assert _named(outlets.resolve(article.outlet), expected["outlet"]), article.outlet
+    assert _named(outlets.resolve(article.outlet, article.url), expected["outlet"]), article.outlet
     if "via" in expected:
         assert article.via in expected["via"] or _named(outlets.resolve(article.via), expected["via"])
     if "outlet_kind" in expected:
-        assert outlets.resolve(article.outlet).kind == expected["outlet_kind"]
+        assert outlets.resolve(article.outlet, article.url).kind == expected["outlet_kind"]
     assert article.language == expected["language"]
     _check_dates(article, expected)
     if "summary_prefix" in expected:
