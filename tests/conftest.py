@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,3 +89,18 @@ def serve_site(tmp_path_factory) -> Iterator[Callable[[Path], str]]:
 def live_server(serve_site, sample_db) -> str:
     """Base URL of the public site (scripts/serve.sh) serving the sample archive."""
     return serve_site(sample_db)
+
+
+@pytest.fixture(scope="module")
+def db(sample_db: Path) -> sqlite3.Connection:
+    """The sample archive, read-only, rows addressable by column name."""
+    conn = sqlite3.connect(f"file:{sample_db}?immutable=1", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@pytest.fixture(scope="module")
+def client(live_server: str) -> Iterator[httpx.Client]:
+    """An HTTP client for the live sample site."""
+    with httpx.Client(base_url=live_server, timeout=20) as client:
+        yield client

@@ -226,7 +226,8 @@ def test_chinese_place_names_inside_other_words(matcher: Matcher) -> None:
 
 
 def test_place_inside_a_person_institution_or_disease_name(matcher: Matcher) -> None:
-    assert found(matcher, "英国学者安德鲁·普雷斯顿和路易斯·巴黎都发表了看法。")["places"] == {"united-kingdom": 1}
+    scholars = "英国学者安德鲁·普雷斯顿和路易斯·巴黎都发表了看法。"
+    assert found(matcher, scholars)["places"] == {"united-kingdom": 1}
     assert found(matcher, "明尼苏达大学和深圳证交所的报告。")["places"] == {}
     assert found(matcher, "武汉肺炎疫情期间，武汉的医院人满为患。")["places"] == {"wuhan": 1}
     assert found(matcher, "可能会被通报到国安部门。")["organizations"] == {}

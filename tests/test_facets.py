@@ -6,9 +6,7 @@ Runs against the real site (scripts/serve.sh) serving the sample archive. The ma
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -19,19 +17,6 @@ M2M = {
     "organizations": ("article_organizations", "organization_id"),
     "places": ("article_places", "place_id"),
 }
-
-
-@pytest.fixture(scope="module")
-def db(sample_db: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{sample_db}?immutable=1", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> httpx.Client:
-    with httpx.Client(base_url=live_server, timeout=20) as client:
-        yield client
 
 
 def table_json(client: httpx.Client, params: list[tuple[str, str]] | dict) -> dict:

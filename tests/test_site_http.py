@@ -13,23 +13,9 @@ import re
 import sqlite3
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
-
-
-@pytest.fixture(scope="module")
-def db(sample_db: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{sample_db}?immutable=1", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> httpx.Client:
-    with httpx.Client(base_url=live_server, timeout=20) as client:
-        yield client
 
 
 def ok_html(client: httpx.Client, path: str, **params) -> str:
