@@ -14,7 +14,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 from datasette.utils import escape_fts as datasette_escape_fts
-from test_search_text import build_fixture_db
+from test_search_text import build_fixture_db, index_article
 
 from newsarchive.search_text import fts_query
 
@@ -31,8 +31,6 @@ FILLER_ARTICLES = 25  # more than one page of the search page's 20 results
 def add_filler_articles(db: Path) -> None:
     """Extra articles that all match 'tariffs', so the search page has a second page."""
     conn = sqlite3.connect(db)
-    from newsarchive.search_text import fts_row
-
     for n in range(FILLER_ARTICLES):
         source_id = conn.execute(
             "INSERT INTO sources(input, path, sha256, bytes, status) VALUES ('fixture', ?, ?, 0, 'ok')",
@@ -44,12 +42,7 @@ def add_filler_articles(db: Path) -> None:
             " VALUES (?, ?, ?, 'fixture', ?, 'en', ?, 8)",
             (f"filler-{n}", source_id, f"filler-{n}", title, body),
         ).lastrowid
-        row = fts_row(title, None, body, [], [])
-        conn.execute(
-            "INSERT INTO articles_fts(rowid, title, summary, body, tags, entities)"
-            " VALUES (:rowid, :title, :summary, :body, :tags, :entities)",
-            {"rowid": article_id, **row},
-        )
+        index_article(conn, article_id, title, None, body, [], [])
     conn.commit()
     conn.close()
 

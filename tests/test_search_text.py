@@ -92,6 +92,16 @@ ARTICLES = [
 ]
 
 
+def index_article(conn: sqlite3.Connection, article_id: int, title: str, summary: str | None, body: str,
+                  tags: list[str], names: list[str]) -> None:
+    """Add one article to articles_fts the way the builder does."""
+    conn.execute(
+        "INSERT INTO articles_fts(rowid, title, summary, body, tags, entities)"
+        " VALUES (:rowid, :title, :summary, :body, :tags, :entities)",
+        {"rowid": article_id, **fts_row(title, summary, body, tags, names)},
+    )
+
+
 def build_fixture_db(path: Path) -> Path:
     """A small archive with our schema: outlets, people, articles, links, and articles_fts via fts_row."""
     conn = sqlite3.connect(path)
@@ -135,12 +145,7 @@ def build_fixture_db(path: Path) -> Path:
                 (article_id, person_ids[person]),
             )
             names += PEOPLE[person]
-        row = fts_row(title, summary, body, tags, names)
-        conn.execute(
-            "INSERT INTO articles_fts(rowid, title, summary, body, tags, entities)"
-            " VALUES (:rowid, :title, :summary, :body, :tags, :entities)",
-            {"rowid": article_id, **row},
-        )
+        index_article(conn, article_id, title, summary, body, tags, names)
     conn.commit()
     conn.close()
     return path
