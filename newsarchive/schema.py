@@ -63,6 +63,7 @@ CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet_id, published_date
 CREATE INDEX IF NOT EXISTS articles_via ON articles(via_id);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(published_date);
 CREATE INDEX IF NOT EXISTS articles_month ON articles(published_month);
+CREATE INDEX IF NOT EXISTS articles_language ON articles(language, published_date);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 -- Facets over a filtered set read this small covering index instead of the wide article rows.
 CREATE INDEX IF NOT EXISTS articles_facets
