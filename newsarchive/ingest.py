@@ -13,7 +13,8 @@ from newsarchive.decoding import DecodeError, decode
 from newsarchive.inputs import InputFile
 from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.parsers import detect_format
-from newsarchive.textnorm import cjk_share, is_cjk, normalize
+from newsarchive.parsers.textutil import guess_language
+from newsarchive.textnorm import is_cjk, normalize
 
 LATIN_WORD = re.compile(r"[A-Za-z0-9À-ɏ]+(?:['’.-][A-Za-z0-9À-ɏ]+)*")
 
@@ -74,7 +75,7 @@ class Pipeline:
     def _describe(self, result: Processed, article: ParsedArticle) -> None:
         body = article.body
         result.article = article
-        result.language = article.language or guess_language(article.title, body)
+        result.language = article.language or guess_language(article.title + " " + body[:3000])
         result.word_count = word_count(body)
         result.fingerprint = fingerprint(article.title, body)
         text = entities.body_with_captions(article)
@@ -92,10 +93,6 @@ class Pipeline:
 def _fail(result: Processed, message: str, raw: str | bytes | None) -> Processed:
     result.status, result.message, result.raw, result.article = "error", message, raw, None
     return result
-
-
-def guess_language(title: str, body: str) -> str:
-    return "zh" if cjk_share(title + " " + body[:3000]) > 0.3 else "en"
 
 
 def word_count(text: str) -> int:
