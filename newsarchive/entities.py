@@ -23,6 +23,7 @@ from newsarchive.textnorm import is_cjk, normalize
 __all__ = ["Gazetteer", "Matcher", "body_with_captions", "load_gazetteer", "write_gazetteer"]
 
 NAME_DOT = "·"
+MAX_COUNTRY_GAP = 2  # characters allowed between a country's name and an institution of another country
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
 
@@ -237,7 +238,7 @@ class Matcher:
                     break
             if any(meaning.kind.startswith("surname") for meaning in hit.key.meanings):
                 surname_hits.append((hit, self._has_title(text, hit)))
-        _drop_foreign_institutions(hits)
+        _drop_foreign_institutions(text, hits)
         named = {hit.slug for hit in hits if hit.kind == "people"}
         introduced = set(named)
         for hit, titled in surname_hits:
@@ -345,12 +346,14 @@ def _best_cover(cluster: list[_Hit]) -> list[_Hit]:
     return sorted(chosen, key=lambda hit: hit.start)
 
 
-def _drop_foreign_institutions(hits: list[_Hit]) -> None:
-    """俄罗斯外交部 is Russia's ministry, not 外交部 (China's): an organization of one country written right
-    after another country's name is left unlinked."""
+def _drop_foreign_institutions(text: str, hits: list[_Hit]) -> None:
+    """俄罗斯外交部 is Russia's ministry, not 外交部 (China's); 捷克已故参议院议长 is not the US Senate.
+    An organization of one country written right after another country's name (at most two Chinese
+    characters between them) is left unlinked."""
     for before, hit in itertools.pairwise(hits):
+        gap = text[before.end + 1:hit.start]
         if (hit.kind == "organizations" and hit.country and before.kind == "places" and before.country
-                and before.country != hit.country and before.end + 1 == hit.start):
+                and before.country != hit.country and len(gap) <= MAX_COUNTRY_GAP and all(map(is_cjk, gap))):
             hit.kind = hit.slug = ""
 
 

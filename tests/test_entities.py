@@ -235,6 +235,7 @@ def test_place_inside_a_person_institution_or_disease_name(matcher: Matcher) -> 
 
 def test_another_countrys_ministry_is_not_chinas(matcher: Matcher) -> None:
     assert found(matcher, "俄罗斯外交部表示")["organizations"] == {}
+    assert found(matcher, "俄罗斯的外交部表示")["organizations"] == {}
     assert found(matcher, "外交部发言人表示")["organizations"] == {"ministry-of-foreign-affairs-of-china": 1}
 
 
