@@ -113,18 +113,18 @@ class ArchiveWriter:
     def _store_article(self, item: Processed, source_id: int, old_article: int | None) -> int:
         same = self.conn.execute(
             "SELECT id FROM articles WHERE fingerprint = ?", (item.fingerprint,)).fetchone()
-        if same:
-            if same[0] != old_article:
-                self.outcome.duplicates += 1
-                self._note_duplicate(source_id, same[0])
+        if same and same[0] != old_article:
+            self.outcome.duplicates += 1
+            self._note_duplicate(source_id, same[0])
             return same[0]
-        if old_article is not None and not self._other_sources(old_article, source_id):
-            self._clear_article(old_article)
-            self._insert_article(item, source_id, old_article)
+        # The same file again (new code or data: fresh links and index) or a changed file whose article
+        # no other file shares: rewritten in place, so its id and slug stay.
+        if old_article is not None and (same or not self._other_sources(old_article, source_id)):
+            self._replace_article(item, old_article)
             self.outcome.updated += 1
             return old_article
         self.outcome.added += 1
-        return self._insert_article(item, source_id, None)
+        return self._insert_article(item, source_id)
 
     def _note_duplicate(self, source_id: int, article_id: int) -> None:
         first = self.conn.execute(
@@ -139,13 +139,31 @@ class ArchiveWriter:
             "SELECT 1 FROM sources WHERE article_id = ? AND id != ? LIMIT 1", (article_id, source_id)
         ).fetchone() is not None
 
-    def _insert_article(self, item: Processed, source_id: int, article_id: int | None) -> int:
+    def _insert_article(self, item: Processed, source_id: int) -> int:
+        assert item.article is not None
+        row = self._article_row(item, source_id, self._unique_slug(item.article.title))
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values()))
+        self._insert_children(cursor.lastrowid, item)
+        return cursor.lastrowid
+
+    def _replace_article(self, item: Processed, article_id: int) -> None:
+        """New content under the same id, slug and first source; other files may still point at it."""
+        slug, first_source = self.conn.execute(
+            "SELECT slug, source_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        self._clear_children(article_id)
+        row = self._article_row(item, first_source, slug)
+        assignments = ", ".join(f"{column} = ?" for column in row)
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
+        self._insert_children(article_id, item)
+
+    def _article_row(self, item: Processed, source_id: int, slug: str) -> dict[str, object]:
         article = item.article
         assert article is not None
         published_at, published_date = utc_iso(article)
-        row = {
-            "id": article_id,
-            "slug": self._unique_slug(article.title, article_id),
+        return {
+            "slug": slug,
             "source_id": source_id,
             "fingerprint": item.fingerprint,
             "format": article.format,
@@ -166,12 +184,6 @@ class ArchiveWriter:
             "body": article.body,
             "word_count": item.word_count,
         }
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values()))
-        new_id = cursor.lastrowid
-        self._insert_children(new_id, item)
-        return new_id
 
     def _insert_children(self, article_id: int, item: Processed) -> None:
         article = item.article
@@ -198,10 +210,13 @@ class ArchiveWriter:
             "INSERT INTO articles_fts (rowid, title, summary, body, tags, entities) "
             "VALUES (:rowid, :title, :summary, :body, :tags, :entities)", {"rowid": article_id, **item.fts})
 
-    def _clear_article(self, article_id: int) -> None:
+    def _clear_children(self, article_id: int) -> None:
         for table in ARTICLE_CHILDREN:
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+
+    def _clear_article(self, article_id: int) -> None:
+        self._clear_children(article_id)
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
     def _drop_if_orphaned(self, article_id: int) -> None:
@@ -212,11 +227,7 @@ class ArchiveWriter:
         else:
             self._clear_article(article_id)
 
-    def _unique_slug(self, title: str, article_id: int | None) -> str:
-        if article_id is not None:
-            old = self.conn.execute("SELECT slug FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if old:
-                return old[0]
+    def _unique_slug(self, title: str) -> str:
         base = slugify(title, max_length=80, word_boundary=True) or "article"
         slug, n = base, 1
         while self.conn.execute("SELECT 1 FROM articles WHERE slug = ?", (slug,)).fetchone():

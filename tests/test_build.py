@@ -10,6 +10,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from newsarchive.build import BuildError, build
 
@@ -91,6 +92,28 @@ def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path) -> None:
     updated = rows(db, f"SELECT body FROM articles WHERE id = {article_id}")[0][0]
     assert "一起应对" in updated
     assert not rows(db, "SELECT 1 FROM sources WHERE path = 'other/notes-without-format.txt'")
+
+
+def test_changed_curated_data_relinks_every_article_under_the_same_ids(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("sample"))
+    db = tmp_path / "a.db"
+    build([corpus], db, data_dir=data, jobs=1, progress=False)
+    articles = "SELECT id, slug FROM articles ORDER BY id"
+    before = rows(db, articles)
+    wang_yi_links = (
+        "SELECT count(*) FROM article_people JOIN people ON people.id = person_id WHERE slug = 'wang-yi'"
+    )
+    assert rows(db, wang_yi_links)[0][0] > 0
+
+    people = yaml.safe_load((data / "people.yml").read_text(encoding="utf-8"))
+    kept = [person for person in people if person["name"] != "Wang Yi"]
+    (data / "people.yml").write_text(yaml.safe_dump(kept, allow_unicode=True), encoding="utf-8")
+    report = build([corpus], db, data_dir=data, jobs=1, progress=False)
+
+    assert report.updated == len(before) and report.added == 0
+    assert rows(db, articles) == before
+    assert rows(db, wang_yi_links) == [(0,)]
 
 
 def test_same_content_twice_is_one_article_with_two_sources(tmp_path: Path) -> None:
