@@ -18,13 +18,13 @@ import ahocorasick
 
 from newsarchive.gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
 from newsarchive.model import ParsedArticle
-from newsarchive.textnorm import is_cjk, normalize
+from newsarchive.textnorm import CJK_CLASS, is_cjk, normalize
 
 __all__ = ["Gazetteer", "Matcher", "body_with_captions", "load_gazetteer", "write_gazetteer"]
 
 NAME_DOT = "·"
 MAX_COUNTRY_GAP = 2  # characters allowed between a country's name and an institution of another country
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = CJK_CLASS
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
 
 

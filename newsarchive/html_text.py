@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsarchive.model import Link
+from newsarchive.textnorm import CJK_WIDE_CLASS
 
 # Elements whose content is never article text.
 NOISE_TAGS = (
@@ -34,7 +35,7 @@ BLOCK_TAGS = frozenset(
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
 # Pretty-printed HTML puts line breaks between inline tags; a line break (with its indentation) between
 # two CJK characters is an artefact, not a word gap. Spaces typed on one line are kept.
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = CJK_WIDE_CLASS
 _CJK_LINE_GAP = re.compile(f"(?<=[{_CJK}])[ \\t]*\\r?\\n\\s*(?=[{_CJK}])")
 
 

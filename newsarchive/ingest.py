@@ -14,7 +14,7 @@ from newsarchive.inputs import InputFile
 from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.parsers import detect_format
 from newsarchive.parsers.textutil import guess_language
-from newsarchive.textnorm import is_cjk, normalize
+from newsarchive.textnorm import count_cjk, normalize
 
 LATIN_WORD = re.compile(r"[A-Za-z0-9À-ɏ]+(?:['’.-][A-Za-z0-9À-ɏ]+)*")
 
@@ -97,7 +97,7 @@ def _fail(result: Processed, message: str, raw: str | bytes | None) -> Processed
 
 def word_count(text: str) -> int:
     """Latin words plus Chinese characters (the usual way to count Chinese text)."""
-    return len(LATIN_WORD.findall(text)) + sum(1 for char in text if is_cjk(char))
+    return len(LATIN_WORD.findall(text)) + count_cjk(text)
 
 
 def fingerprint(title: str, body: str) -> str:

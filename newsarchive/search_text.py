@@ -20,11 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsarchive.textnorm import normalize
+from newsarchive.textnorm import CJK_CLASS, normalize
+from newsarchive.textnorm import CJK_RUN as _CJK_RUN
 
-# Same code points as textnorm.is_cjk (a test checks they agree); a regex class keeps indexing fast.
-CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 # What unicode61 keeps as tokens: CJK runs, or runs of other letters and digits.
 _PIECE = re.compile(f"[{CJK_CLASS}]+|[^\\W_{CJK_CLASS}]+")
 # A query unit: a "quoted phrase" (an unclosed quote runs to the end) or a bare word.

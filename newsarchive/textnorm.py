@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -36,19 +37,27 @@ def normalize(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text))
 
 
+# The one definition of "Chinese character" (CJK unified ideographs, extension A, compatibility
+# ideographs, supplementary planes B–F). Every module uses these instead of its own ranges.
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+# Chinese characters plus CJK and full-width punctuation: text that puts no spaces between words.
+CJK_WIDE_CLASS = "\u3000-\u303f\uff00-\uffef" + CJK_CLASS
+CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
+CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x2EBEF
-        or 0xF900 <= code <= 0xFAFF
-    )
+    """Whether one character is a Chinese character (see CJK_CLASS)."""
+    return CJK_CHAR.match(char) is not None
+
+
+def count_cjk(text: str) -> int:
+    """Number of Chinese characters in text."""
+    return len(CJK_CHAR.findall(text))
 
 
 def cjk_share(text: str) -> float:
     """Share of CJK characters among the letters of text (0 when there are none)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for c in letters if is_cjk(c)) / len(letters)
+    letters = len(_LETTER.findall(text))
+    return count_cjk(text) / letters if letters else 0.0

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from newsarchive import schema
 from newsarchive.search_text import (
-    CJK_CLASS,
     _best_window,
     fts_query,
     fts_row,
@@ -20,7 +19,6 @@ from newsarchive.search_text import (
     search_snippet,
     search_snippet_text,
 )
-from newsarchive.textnorm import is_cjk
 
 # Our own short fixture articles (slug, outlet, language, title, summary, body, tags, people).
 PEOPLE = {
@@ -176,14 +174,6 @@ def test_index_text_spells_cjk_runs_as_bigrams_plus_final_character():
 
 def test_index_text_normalises_traditional_and_full_width():
     assert index_text("關係ＡＢＣ").split() == ["关系", "系", "ABC"]
-
-
-def test_cjk_class_agrees_with_textnorm_is_cjk():
-    import re
-
-    cjk = re.compile(f"[{CJK_CLASS}]")
-    mismatches = [c for c in map(chr, range(0x3000, 0x2F000)) if bool(cjk.match(c)) != is_cjk(c)]
-    assert mismatches == []
 
 
 def test_fts_query_shapes():
@@ -374,3 +364,12 @@ def test_plain_text_snippet_brackets_terms_and_leaves_text_alone():
     assert (
         search_snippet_text("A <b>diplomat</b> in 北京", "diplomats 北京") == "A <b>[diplomat]</b> in [北京]"
     )
+
+
+def test_cjk_helpers_count_chinese_characters_of_every_plane():
+    from newsarchive.textnorm import cjk_share, count_cjk, is_cjk
+
+    assert [is_cjk(c) for c in "中A。𠀀豈"] == [True, False, False, True, True]
+    assert count_cjk("王毅 met Blinken。𠀀") == 3
+    assert cjk_share("王毅 met") == 2 / 5
+    assert cjk_share("123 !") == 0.0

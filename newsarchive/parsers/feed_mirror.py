@@ -32,6 +32,7 @@ from newsarchive.html_text import (
 from newsarchive.model import Image, Link, ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
 from newsarchive.parsers.textutil import guess_language
+from newsarchive.textnorm import CJK_CLASS
 
 FORMAT = "feed-mirror"
 
@@ -179,7 +180,7 @@ TAIL_BOILERPLATE = LinePatterns(
 TEXT_BYLINES = [
     (re.compile(r"^作者[:：]\s*(.{2,40})$"), True),
     (re.compile(r"^寒冬記者\s*([\w·]{2,5})$"), True),
-    (re.compile(r"记者[:：\s]\s*([\u4e00-\u9fff·]{2,4})(?=[\s；;，,）)]|$)"), False),
+    (re.compile(rf"记者[:：\s]\s*([{CJK_CLASS}·]{{2,4}})(?=[\s；;，,）)]|$)"), False),
     (re.compile(r"^【大纪元[^】]*】（大纪元记者(.+?)(?:综合)?报导）"), False),
 ]
 
@@ -211,7 +212,7 @@ AUTHOR_ROLE = re.compile(
 )
 # Datelines glue the city to the reporter's name ("大纪元记者X台北报导"); the usual cities are cut off.
 DATELINE_CITY = re.compile(
-    r"(?<=[\u4e00-\u9fff]{2})(?:台北|台湾|香港|纽约|华盛顿|东京|多伦多|温哥华|悉尼|墨尔本|洛杉矶|旧金山|伦敦|巴黎|柏林|首尔)$"
+    rf"(?<=[{CJK_CLASS}]{{2}})(?:台北|台湾|香港|纽约|华盛顿|东京|多伦多|温哥华|悉尼|墨尔本|洛杉矶|旧金山|伦敦|巴黎|柏林|首尔)$"
 )
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
