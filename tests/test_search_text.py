@@ -365,11 +365,3 @@ def test_plain_text_snippet_brackets_terms_and_leaves_text_alone():
         search_snippet_text("A <b>diplomat</b> in 北京", "diplomats 北京") == "A <b>[diplomat]</b> in [北京]"
     )
 
-
-def test_cjk_helpers_count_chinese_characters_of_every_plane():
-    from newsarchive.textnorm import cjk_share, count_cjk, is_cjk
-
-    assert [is_cjk(c) for c in "中A。𠀀豈"] == [True, False, False, True, True]
-    assert count_cjk("王毅 met Blinken。𠀀") == 3
-    assert cjk_share("王毅 met") == 2 / 5
-    assert cjk_share("123 !") == 0.0
