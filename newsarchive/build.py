@@ -38,6 +38,7 @@ class BuildReport:
     added: int = 0
     updated: int = 0
     duplicates: int = 0
+    versions: int = 0
     removed: int = 0
     articles_total: int = 0
     integrity: str = ""
@@ -52,7 +53,8 @@ class BuildReport:
             f"processed: ok {self.statuses['ok']}, warnings {self.statuses['warning']}, "
             f"errors {self.statuses['error']}\n"
             f"articles: {self.articles_total} in the archive ({self.added} added, {self.updated} updated, "
-            f"{self.duplicates} duplicates merged, {self.removed} sources removed)\n"
+            f"{self.duplicates} duplicates merged, {self.versions} later captures of a URL kept as versions, "
+            f"{self.removed} sources removed)\n"
             + (f"  top messages:\n{top}\n" if top else "")
             + f"integrity_check: {self.integrity}; foreign_key_check: {self.foreign_keys}\n"
             f"time {self.seconds:.1f} s, peak memory {self.peak_memory_mb:.0f} MB"
@@ -109,6 +111,9 @@ def _start_from_published(db_path: Path, temp_path: Path) -> None:
         return
     try:
         source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        if not schema.is_current(source):
+            source.close()
+            return  # an older schema: build afresh (new ids) rather than patch tables in place
         target = sqlite3.connect(temp_path)
         with target:
             source.backup(target)
@@ -134,6 +139,8 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     writer.write_curated_outlets()
     known = writer.known_sources()
     reprocess_all = stored is None or stored[0] != version
+    if reprocess_all:
+        writer.clear_search_index()
     seen: set[tuple[str, str]] = set()
     changed = _changed_files(iter_input_files(inputs), known, reprocess_all, seen, report)
     bar = tqdm(unit=" files", disable=not (progress and sys.stderr.isatty()), desc="building")
@@ -145,6 +152,7 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
         bar.update(1)
     bar.close()
     _prune(writer, known, seen, {input_name(path) for path in inputs})
+    writer.finish_search_index()
     writer.refresh_totals()
     conn.execute("ANALYZE")  # planner statistics: the site's facet queries pick the right indexes
     _write_meta(conn, version)
@@ -152,6 +160,7 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     _check(conn, report)
     report.added, report.updated = writer.outcome.added, writer.outcome.updated
     report.duplicates, report.removed = writer.outcome.duplicates, writer.outcome.removed
+    report.versions = writer.outcome.versions
     report.articles_total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     if reprocess_all:
         # Rewriting every article leaves deleted entries in the full-text index and free pages behind.

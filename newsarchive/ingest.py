@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from newsarchive import entities, search_text
 from newsarchive.decoding import DecodeError, decode
@@ -17,6 +18,14 @@ from newsarchive.parsers.textutil import guess_language
 from newsarchive.textnorm import count_cjk, normalize
 
 LATIN_WORD = re.compile(r"[A-Za-z0-9À-ɏ]+(?:['’.-][A-Za-z0-9À-ɏ]+)*")
+# Letters and digits, the part of a text that survives any change of punctuation or spacing.
+WORD_CHARS = re.compile(r"[^\W_]+")
+# A body that adds fewer letters than this beyond its headline is a stub (a headline-only feed item).
+STUB_MAX_LETTERS = 20
+# Bodies shorter than this are compared together with their title (short stock texts repeat).
+BODY_KEY_MIN_LETTERS = 200
+# Query parameters that only track the reader; the same page with or without them is one URL.
+TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|ref|cmpid|at_\w+|spm|from)$", re.I)
 
 
 @dataclass
@@ -34,6 +43,9 @@ class Processed:
     raw: str | bytes | None = None  # kept for warning and error files so nothing is lost
     article: ParsedArticle | None = None
     fingerprint: str | None = None
+    body_key: str | None = None
+    url_key: str | None = None
+    is_stub: bool = False
     language: str | None = None
     word_count: int = 0
     mentions: dict[str, Counter[str]] = field(default_factory=dict)
@@ -63,7 +75,7 @@ class Pipeline:
             result.format = parser.FORMAT
             article = parser.parse(text, item.path)
             warnings += article.warnings
-            self._describe(result, article)
+            self.describe(result, article)
         except ParseError as error:
             return _fail(result, str(error), text)
         except Exception as error:  # a bug must not take the build down; the file is recorded instead
@@ -72,22 +84,26 @@ class Pipeline:
             result.status, result.message, result.raw = "warning", "; ".join(warnings), text
         return result
 
-    def _describe(self, result: Processed, article: ParsedArticle) -> None:
+    def describe(self, result: Processed, article: ParsedArticle) -> None:
+        """Fill in everything the database needs from a parsed article: language, counts, keys,
+        entity mentions and candidates, and the search index values."""
         body = article.body
         result.article = article
         result.language = article.language or guess_language(article.title + " " + body[:3000])
         result.word_count = word_count(body)
-        result.fingerprint = fingerprint(article.title, body)
+        title, normal_title, normal_body = article.title, normalize(article.title), normalize(body)
+        title_letters, body_letters = letters(normal_title), letters(normal_body)
+        result.fingerprint = _digest(title_letters + "\n" + body_letters)
+        result.body_key = body_key(title_letters, body_letters)
+        result.is_stub = is_stub(title_letters, body_letters)
+        result.url_key = url_key(article.url)
         text = entities.body_with_captions(article)
-        result.mentions = self.matcher.match(article.title, article.summary, text)
-        result.candidates = Counter(self.matcher.candidates(article.title, article.summary, text))
-        names = [
-            name
-            for kind, counts in result.mentions.items()
-            for slug in counts
-            for name in self.gazetteer.names(kind, slug)
-        ]
-        result.fts = search_text.fts_row(article.title, article.summary or "", body, article.tags, names)
+        result.mentions = self.matcher.match(title, article.summary, text)
+        result.candidates = Counter(self.matcher.candidates(title, article.summary, text))
+        captions = [image.caption for image in article.images if image.caption]
+        done = {title: normal_title, body: normal_body}
+        result.fts = search_text.fts_row(title, article.summary, body, captions, article.tags,
+                                         normalized=lambda text: done.get(text) or normalize(text))
 
 
 def _fail(result: Processed, message: str, raw: str | bytes | None) -> Processed:
@@ -100,10 +116,44 @@ def word_count(text: str) -> int:
     return len(LATIN_WORD.findall(text)) + count_cjk(text)
 
 
-def fingerprint(title: str, body: str) -> str:
-    """Same title and body (after normalisation and whitespace folding) means the same article."""
-    content = normalize(title).strip() + "\n" + " ".join(normalize(body).split())
-    return hashlib.sha256(content.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+def letters(normalized: str) -> str:
+    """The letters and digits of a normalised text, lower-cased: what two copies of a text share."""
+    return "".join(WORD_CHARS.findall(normalized)).lower()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+
+
+def body_key(title_letters: str, body_letters: str) -> str:
+    """Same for reposts of one text under another headline or URL (search shows them as one result);
+    short bodies count their title too, so two stock one-liners are not taken for one story."""
+    if len(body_letters) < BODY_KEY_MIN_LETTERS:
+        return _digest(title_letters + "\n" + body_letters)
+    return _digest(body_letters)
+
+
+def is_stub(title_letters: str, body_letters: str) -> bool:
+    """The body says nothing beyond its headline (feed items whose only text is the title)."""
+    rest = body_letters.replace(title_letters, "", 1) if title_letters else body_letters
+    return len(rest) < STUB_MAX_LETTERS
+
+
+def url_key(url: str | None) -> str | None:
+    """The article's URL as one page: no scheme, www., fragment, trailing slash, tracking parameters or
+    percent-encoding differences. None for URLs that name no page (a site's front page)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return None
+    path = unquote(parts.path).rstrip("/")
+    if not host or not path:
+        return None
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k)))
+    return host + path + ("?" + query if query else "")
 
 
 def utc_iso(article: ParsedArticle) -> tuple[str | None, str | None]:

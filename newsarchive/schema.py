@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -57,8 +57,35 @@ CREATE TABLE IF NOT EXISTS articles (
     tags TEXT NOT NULL DEFAULT '[]',
     summary TEXT,
     body TEXT NOT NULL,
-    word_count INTEGER NOT NULL
+    word_count INTEGER NOT NULL,
+    -- Nothing in the body beyond the headline: kept, but never ranked above real articles.
+    is_stub INTEGER NOT NULL DEFAULT 0 CHECK (is_stub IN (0, 1)),
+    -- Captures of one URL are one article (the latest complete one); the others are in article_versions.
+    url_key TEXT,
+    version_count INTEGER NOT NULL DEFAULT 1,
+    -- Same body text (reposts under another headline or URL): search shows one result per body_key.
+    body_key TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS articles_url_key ON articles(url_key);
+CREATE INDEX IF NOT EXISTS articles_body_key ON articles(body_key);
+-- Every capture of an article that was captured more than once, with its full content, so the
+-- article can be rebuilt from the best remaining one when captures come and go.
+CREATE TABLE IF NOT EXISTS article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    source_id INTEGER NOT NULL UNIQUE REFERENCES sources(id),
+    is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+    fingerprint TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published_at TEXT,
+    published_date TEXT,
+    word_count INTEGER NOT NULL,
+    is_stub INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    content TEXT NOT NULL  -- JSON: every other article column and its images, links and entity links
+);
+CREATE INDEX IF NOT EXISTS article_versions_article ON article_versions(article_id);
+CREATE INDEX IF NOT EXISTS article_versions_fingerprint ON article_versions(fingerprint);
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet_id, published_date);
 CREATE INDEX IF NOT EXISTS articles_via ON articles(via_id);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(published_date);
@@ -67,7 +94,7 @@ CREATE INDEX IF NOT EXISTS articles_language ON articles(language, published_dat
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 -- Facets over a filtered set read this small covering index instead of the wide article rows.
 CREATE INDEX IF NOT EXISTS articles_facets
-    ON articles(id, outlet_id, via_id, published_month, published_date);
+    ON articles(id, outlet_id, via_id, published_month, published_date, language, is_stub, body_key);
 CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
 CREATE INDEX IF NOT EXISTS sources_status ON sources(status);
 CREATE TABLE IF NOT EXISTS images (
@@ -161,16 +188,41 @@ CREATE TABLE IF NOT EXISTS candidate_mentions (
     count INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS candidate_mentions_article ON candidate_mentions(article_id);
+-- The search index holds no text of its own (content=''): each column is the article's text in
+-- newsarchive.search_text's index form (Chinese as overlapping bigrams), and rowid = articles.id.
+-- Deleting an entry needs the same values again, which the builder recomputes from the article.
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, summary, body, tags, entities,
+    title, summary, body, captions, tags,
+    content = '',
     tokenize = 'porter unicode61 remove_diacritics 2',
     prefix = '1'  -- single-character Chinese queries are prefix queries; this index makes them fast
 );
+-- The conversion newsarchive.textnorm applies before indexing (traditional→simplified phrases and
+-- characters, folds), so a stdlib-only script can rewrite queries exactly as the site does.
+CREATE TABLE IF NOT EXISTS search_conversion (
+    source TEXT PRIMARY KEY,
+    target TEXT NOT NULL
+) WITHOUT ROWID;
+-- Names and aliases that stand for exactly one person, organization or place, in matching form
+-- (search_text.name_key): a query equal to one also finds the articles linked to that entity.
+CREATE TABLE IF NOT EXISTS search_names (
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('people', 'organizations', 'places')),
+    entity_id INTEGER NOT NULL,
+    PRIMARY KEY (key, kind, entity_id)
+) WITHOUT ROWID;
 """
 
 
 def create(conn: sqlite3.Connection) -> None:
+    """Create every table and index that does not exist yet, and record the schema version."""
     conn.executescript(SCHEMA)
     conn.execute(
         "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
     )
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether a database was written with this schema version (else it is rebuilt, not updated)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return row is not None and row[0] == str(SCHEMA_VERSION)

@@ -1,4 +1,12 @@
-"""Writes processed files into the archive database, keeping ids stable across rebuilds."""
+"""Writes processed files into the archive database, keeping ids stable across rebuilds.
+
+Three ways a file's article meets the archive:
+- same content as an article already stored (same fingerprint): one article, one more source;
+- another capture of an article's URL (a revised story): one article whose versions are kept in
+  ``article_versions``; the article shows the best capture (complete, then latest) and the date of
+  the first;
+- anything else: a new article.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,9 @@ from slugify import slugify
 
 from newsarchive.ingest import Processed, utc_iso
 from newsarchive.outlets import Outlet, OutletDirectory
+from newsarchive.search_pages import FILE_SEARCH_SQL
+from newsarchive.search_text import FTS_COLUMNS, fts_row, name_key
+from newsarchive.textnorm import conversion_pairs
 
 ENTITY_LINKS = {
     "people": ("article_people", "person_id"),
@@ -19,6 +30,14 @@ ENTITY_LINKS = {
 }
 ARTICLE_CHILDREN = ["images", "links", "article_people", "article_organizations", "article_places",
                     "candidate_mentions"]
+# The article columns a version carries (everything but identity and provenance).
+CONTENT_COLUMNS = ["fingerprint", "format", "title", "language", "outlet_id", "via_id", "url", "original_url",
+                   "published_at", "published_date", "published_month", "date_source", "page_published_at",
+                   "authors", "tags", "summary", "body", "word_count", "is_stub", "url_key", "body_key"]
+FTS_INSERT = (f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+              f"VALUES (:rowid, {', '.join(':' + c for c in FTS_COLUMNS)})")
+FTS_DELETE = (f"INSERT INTO articles_fts (articles_fts, rowid, {', '.join(FTS_COLUMNS)}) "
+              f"VALUES ('delete', :rowid, {', '.join(':' + c for c in FTS_COLUMNS)})")
 
 # Denormalised counts the site reads on every page, and the aggregated candidate list.
 REFRESH_TOTALS = [
@@ -41,6 +60,7 @@ class Outcome:
     added: int = 0
     updated: int = 0
     duplicates: int = 0
+    versions: int = 0
     removed: int = 0
 
 
@@ -52,6 +72,10 @@ def _as_storage_error(item: Processed, error: Exception) -> Processed:
     return replace(item, status="error", message=message, raw=raw, article=None)
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 class ArchiveWriter:
     def __init__(self, conn: sqlite3.Connection, outlets: OutletDirectory,
                  entity_ids: dict[str, dict[str, int]]) -> None:
@@ -60,6 +84,10 @@ class ArchiveWriter:
         self.entity_ids = entity_ids
         self.outcome = Outcome()
         self._outlet_ids: dict[str, int] = {}
+        # After clear_search_index(), articles get no 'delete' of old index values; the ones this build
+        # does not rewrite are indexed again by finish_search_index().
+        self._index_cleared = False
+        self._indexed: set[int] = set()
 
     def known_sources(self) -> dict[tuple[str, str], tuple[int, str]]:
         rows = self.conn.execute("SELECT input, path, id, sha256 FROM sources")
@@ -82,7 +110,7 @@ class ArchiveWriter:
         article_id = self._store_article(item, source_id, old_article) if item.article else None
         self.conn.execute("UPDATE sources SET article_id = ? WHERE id = ?", (article_id, source_id))
         if old_article is not None and old_article != article_id:
-            self._drop_if_orphaned(old_article)
+            self._detach(old_article, source_id)
 
     def _upsert_source(self, item: Processed) -> tuple[int, int | None]:
         row = self.conn.execute(
@@ -104,27 +132,52 @@ class ArchiveWriter:
         row = self.conn.execute("SELECT article_id FROM sources WHERE id = ?", (source_id,)).fetchone()
         self.conn.execute("UPDATE sources SET article_id = NULL WHERE id = ?", (source_id,))
         if row and row[0] is not None:
-            self._drop_if_orphaned(row[0])
+            self._detach(row[0], source_id)
         self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
         self.outcome.removed += 1
 
     # --- articles ------------------------------------------------------------------------------
 
     def _store_article(self, item: Processed, source_id: int, old_article: int | None) -> int:
-        same = self.conn.execute(
-            "SELECT id FROM articles WHERE fingerprint = ?", (item.fingerprint,)).fetchone()
-        if same and same[0] != old_article:
+        same = self._article_with_fingerprint(item.fingerprint)
+        if same is not None and same != old_article:
             self.outcome.duplicates += 1
-            self._note_duplicate(source_id, same[0])
-            return same[0]
+            self._note_duplicate(source_id, same)
+            return same
+        content = self._content(item)
+        if old_article is not None and self._is_versioned(old_article):
+            self._save_version(old_article, source_id, content)
+            self._settle_versions(old_article)
+            self.outcome.updated += 1
+            return old_article
         # The same file again (new code or data: fresh links and index) or a changed file whose article
         # no other file shares: rewritten in place, so its id and slug stay.
         if old_article is not None and (same or not self._other_sources(old_article, source_id)):
-            self._replace_article(item, old_article)
+            self._rewrite(old_article, content, item.fts)
             self.outcome.updated += 1
             return old_article
+        captured = self._article_with_url(item.url_key, old_article)
+        if captured is not None:
+            self._add_version(captured, source_id, content)
+            self.outcome.versions += 1
+            return captured
         self.outcome.added += 1
-        return self._insert_article(item, source_id)
+        return self._insert_article(content, source_id, item.fts)
+
+    def _article_with_fingerprint(self, fingerprint: str | None) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE fingerprint = ? UNION ALL "
+            "SELECT article_id FROM article_versions WHERE fingerprint = ? LIMIT 1",
+            (fingerprint, fingerprint)).fetchone()
+        return row[0] if row else None
+
+    def _article_with_url(self, key: str | None, other_than: int | None) -> int | None:
+        if key is None:
+            return None
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE url_key = ? AND id IS NOT ? ORDER BY id LIMIT 1", (key, other_than)
+        ).fetchone()
+        return row[0] if row else None
 
     def _note_duplicate(self, source_id: int, article_id: int) -> None:
         first = self.conn.execute(
@@ -139,32 +192,12 @@ class ArchiveWriter:
             "SELECT 1 FROM sources WHERE article_id = ? AND id != ? LIMIT 1", (article_id, source_id)
         ).fetchone() is not None
 
-    def _insert_article(self, item: Processed, source_id: int) -> int:
-        assert item.article is not None
-        row = self._article_row(item, source_id, self._unique_slug(item.article.title))
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values()))
-        self._insert_children(cursor.lastrowid, item)
-        return cursor.lastrowid
-
-    def _replace_article(self, item: Processed, article_id: int) -> None:
-        """New content under the same id, slug and first source; other files may still point at it."""
-        slug, first_source = self.conn.execute(
-            "SELECT slug, source_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-        self._clear_children(article_id)
-        row = self._article_row(item, first_source, slug)
-        assignments = ", ".join(f"{column} = ?" for column in row)
-        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
-        self._insert_children(article_id, item)
-
-    def _article_row(self, item: Processed, source_id: int, slug: str) -> dict[str, object]:
+    def _content(self, item: Processed) -> dict:
+        """Everything an article row and its children hold, in database terms (outlet and entity ids)."""
         article = item.article
         assert article is not None
         published_at, published_date = utc_iso(article)
-        return {
-            "slug": slug,
-            "source_id": source_id,
+        row = {
             "fingerprint": item.fingerprint,
             "format": article.format,
             "title": article.title,
@@ -178,54 +211,102 @@ class ArchiveWriter:
             "published_month": published_date[:7] if published_date else None,
             "date_source": article.date_source,
             "page_published_at": article.page_published_at,
-            "authors": json.dumps(article.authors, ensure_ascii=False),
-            "tags": json.dumps(article.tags, ensure_ascii=False),
+            "authors": _json(article.authors),
+            "tags": _json(article.tags),
             "summary": article.summary,
             "body": article.body,
             "word_count": item.word_count,
+            "is_stub": int(item.is_stub),
+            "url_key": item.url_key,
+            "body_key": item.body_key,
+        }
+        links = {}
+        for kind, (table, _) in ENTITY_LINKS.items():
+            ids = self.entity_ids[kind]
+            links[table] = [[ids[slug], count] for slug, count in item.mentions.get(kind, Counter()).items()
+                            if slug in ids]
+        return {
+            "row": row,
+            "images": [[i.src, i.caption, i.credit, i.width, i.height] for i in article.images],
+            "links": [[link.url, link.text] for link in article.links],
+            "entities": links,
+            "candidates": [[kind, name, language, count]
+                           for (kind, name, language), count in item.candidates.items()],
         }
 
-    def _insert_children(self, article_id: int, item: Processed) -> None:
-        article = item.article
-        assert article is not None
+    def _insert_article(self, content: dict, source_id: int, fts: dict[str, str] | None) -> int:
+        row = {"slug": self._unique_slug(content["row"]["title"]), "source_id": source_id, **content["row"]}
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values()))
+        self._insert_children(cursor.lastrowid, content, fts)
+        return cursor.lastrowid
+
+    def _rewrite(self, article_id: int, content: dict, fts: dict[str, str] | None) -> None:
+        """New content under the same id, slug and first source; other files may still point at it."""
+        self._clear_children(article_id)
+        row = content["row"]
+        assignments = ", ".join(f"{column} = ?" for column in row)
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
+        self._insert_children(article_id, content, fts)
+
+    def _insert_children(self, article_id: int, content: dict, fts: dict[str, str] | None) -> None:
         self.conn.executemany(
             "INSERT INTO images (article_id, position, src, caption, credit, width, height) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(article_id, n, i.src, i.caption, i.credit, i.width, i.height)
-             for n, i in enumerate(article.images, 1)])
+            [(article_id, n, *image) for n, image in enumerate(content["images"], 1)])
         self.conn.executemany(
             "INSERT INTO links (article_id, position, url, text) VALUES (?, ?, ?, ?)",
-            [(article_id, n, link.url, link.text) for n, link in enumerate(article.links, 1)])
-        for kind, (table, column) in ENTITY_LINKS.items():
-            ids = self.entity_ids[kind]
+            [(article_id, n, *link) for n, link in enumerate(content["links"], 1)])
+        for table, column in ENTITY_LINKS.values():
             self.conn.executemany(
                 f"INSERT INTO {table} (article_id, {column}, mentions) VALUES (?, ?, ?)",
-                [(article_id, ids[slug], count) for slug, count in item.mentions.get(kind, Counter()).items()
-                 if slug in ids])
+                [(article_id, entity, count) for entity, count in content["entities"][table]])
         self.conn.executemany(
             "INSERT INTO candidate_mentions (article_id, kind, name, language, count) VALUES (?, ?, ?, ?, ?)",
-            [(article_id, kind, name, language, count)
-             for (kind, name, language), count in item.candidates.items()])
-        self.conn.execute(
-            "INSERT INTO articles_fts (rowid, title, summary, body, tags, entities) "
-            "VALUES (:rowid, :title, :summary, :body, :tags, :entities)", {"rowid": article_id, **item.fts})
+            [(article_id, *candidate) for candidate in content["candidates"]])
+        self.conn.execute(FTS_INSERT, {"rowid": article_id, **(fts or self._fts_of(content))})
+        self._indexed.add(article_id)
+
+    @staticmethod
+    def _fts_of(content: dict) -> dict[str, str]:
+        row = content["row"]
+        captions = [image[1] for image in content["images"] if image[1]]
+        return fts_row(row["title"], row["summary"], row["body"], captions, json.loads(row["tags"]))
+
+    def _stored_fts(self, article_id: int) -> dict[str, str]:
+        """The index values an article was indexed with: the same function over its stored text."""
+        title, summary, body, tags = self.conn.execute(
+            "SELECT title, summary, body, tags FROM articles WHERE id = ?", (article_id,)).fetchone()
+        captions = [row[0] for row in self.conn.execute(
+            "SELECT caption FROM images WHERE article_id = ? AND caption <> '' ORDER BY position",
+            (article_id,))]
+        return fts_row(title, summary, body, captions, json.loads(tags))
 
     def _clear_children(self, article_id: int) -> None:
+        if not self._index_cleared or article_id in self._indexed:
+            self.conn.execute(FTS_DELETE, {"rowid": article_id, **self._stored_fts(article_id)})
+        self._indexed.discard(article_id)
         for table in ARTICLE_CHILDREN:
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-        self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
 
     def _clear_article(self, article_id: int) -> None:
         self._clear_children(article_id)
+        self.conn.execute("DELETE FROM article_versions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
-    def _drop_if_orphaned(self, article_id: int) -> None:
+    def _detach(self, article_id: int, source_id: int) -> None:
+        """A source no longer gives this article: its version goes; the article goes with its last source."""
+        self.conn.execute("DELETE FROM article_versions WHERE source_id = ?", (source_id,))
         remaining = self.conn.execute(
             "SELECT id FROM sources WHERE article_id = ? ORDER BY id LIMIT 1", (article_id,)).fetchone()
-        if remaining:
-            self.conn.execute("UPDATE articles SET source_id = ? WHERE id = ?", (remaining[0], article_id))
-        else:
+        if not remaining:
             self._clear_article(article_id)
+            return
+        self.conn.execute("UPDATE articles SET source_id = ? WHERE id = ? AND source_id = ?",
+                          (remaining[0], article_id, source_id))
+        if self._is_versioned(article_id):
+            self._settle_versions(article_id)
 
     def _unique_slug(self, title: str) -> str:
         base = slugify(title, max_length=80, word_boundary=True) or "article"
@@ -234,6 +315,75 @@ class ArchiveWriter:
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+    # --- versions: captures of one URL -----------------------------------------------------------
+
+    def _is_versioned(self, article_id: int) -> bool:
+        row = self.conn.execute("SELECT 1 FROM article_versions WHERE article_id = ? LIMIT 1", (article_id,))
+        return row.fetchone() is not None
+
+    def _add_version(self, article_id: int, source_id: int, content: dict) -> None:
+        """A new capture of an article's URL. The article's own content becomes its first version."""
+        if not self._is_versioned(article_id):
+            first_source = self.conn.execute(
+                "SELECT source_id FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+            self._save_version(article_id, first_source, self._stored_content(article_id), current=True)
+        self._save_version(article_id, source_id, content)
+        self._settle_versions(article_id)
+
+    def _save_version(self, article_id: int, source_id: int, content: dict, current: bool = False) -> None:
+        row = content["row"]
+        self.conn.execute(
+            "INSERT INTO article_versions (article_id, source_id, is_current, fingerprint, title,"
+            " published_at, published_date, word_count, is_stub, body, content)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (source_id) DO UPDATE SET article_id = excluded.article_id,"
+            " is_current = excluded.is_current, fingerprint = excluded.fingerprint, title = excluded.title,"
+            " published_at = excluded.published_at, published_date = excluded.published_date,"
+            " word_count = excluded.word_count, is_stub = excluded.is_stub, body = excluded.body,"
+            " content = excluded.content",
+            (article_id, source_id, int(current), row["fingerprint"], row["title"], row["published_at"],
+             row["published_date"], row["word_count"], row["is_stub"], row["body"], _json(content)))
+
+    def _stored_content(self, article_id: int) -> dict:
+        """An article's current content read back from its rows, in the shape of _content()."""
+        cursor = self.conn.execute(f"SELECT {', '.join(CONTENT_COLUMNS)} FROM articles WHERE id = ?",
+                                   (article_id,))
+        row = dict(zip(CONTENT_COLUMNS, cursor.fetchone(), strict=True))
+        images = self.conn.execute("SELECT src, caption, credit, width, height FROM images "
+                                   "WHERE article_id = ? ORDER BY position", (article_id,)).fetchall()
+        links = self.conn.execute("SELECT url, text FROM links WHERE article_id = ? ORDER BY position",
+                                  (article_id,)).fetchall()
+        entities = {table: self.conn.execute(f"SELECT {column}, mentions FROM {table} WHERE article_id = ?",
+                                             (article_id,)).fetchall()
+                    for table, column in ENTITY_LINKS.values()}
+        candidates = self.conn.execute("SELECT kind, name, language, count FROM candidate_mentions "
+                                       "WHERE article_id = ?", (article_id,)).fetchall()
+        return json.loads(_json({"row": row, "images": images, "links": links, "entities": entities,
+                                 "candidates": candidates}))
+
+    def _settle_versions(self, article_id: int) -> None:
+        """Show the best capture (not a stub, then the latest, then the longest) under the first capture's
+        date; rewrite the article only when the best one changed."""
+        versions = self.conn.execute(
+            "SELECT v.id, v.is_current, v.content, v.published_at, v.published_date FROM article_versions v"
+            " JOIN sources s ON s.id = v.source_id WHERE v.article_id = ?"
+            " ORDER BY v.is_stub, v.published_at IS NULL, v.published_at DESC, s.path DESC,"
+            " v.word_count DESC",
+            (article_id,)).fetchall()
+        best_id, best_is_current, best_content = versions[0][0], versions[0][1], versions[0][2]
+        if not best_is_current:
+            self._rewrite(article_id, json.loads(best_content), None)
+            self.conn.execute("UPDATE article_versions SET is_current = (id = ?) WHERE article_id = ?",
+                              (best_id, article_id))
+        dated = [v for v in versions if v[4]]
+        first = min(dated, key=lambda v: (v[3] or v[4] + "T99", v[4])) if dated else None
+        first_row = json.loads(first[2])["row"] if first else {}
+        self.conn.execute(
+            "UPDATE articles SET version_count = ?, published_at = ?, published_date = ?,"
+            " published_month = ?, date_source = ? WHERE id = ?",
+            (len(versions), first_row.get("published_at"), first_row.get("published_date"),
+             first_row.get("published_month"), first_row.get("date_source"), article_id))
 
     # --- outlets -------------------------------------------------------------------------------
 
@@ -256,7 +406,7 @@ class ArchiveWriter:
                 "name_zh=excluded.name_zh, kind=excluded.kind, homepage=excluded.homepage, "
                 "aliases=excluded.aliases, curated=excluded.curated",
                 (outlet.slug, outlet.name, outlet.name_zh, outlet.kind, outlet.homepage,
-                 json.dumps(list(outlet.aliases), ensure_ascii=False), int(curated)))
+                 _json(list(outlet.aliases)), int(curated)))
             row = self.conn.execute("SELECT id FROM outlets WHERE slug = ?", (outlet.slug,)).fetchone()
             self._outlet_ids[outlet.slug] = row[0]
         return self._outlet_ids[outlet.slug]
@@ -265,8 +415,46 @@ class ArchiveWriter:
         for outlet in self.outlets:
             self._ensure_outlet(outlet, curated=True)
 
-    # --- totals --------------------------------------------------------------------------------
+    # --- search index and totals -----------------------------------------------------------------
+
+    def clear_search_index(self) -> None:
+        """Empty the full-text index before every article is written again (no per-article deletes)."""
+        self.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+        self._index_cleared = True
+        self._indexed.clear()
+
+    def finish_search_index(self) -> None:
+        """Index again the articles a cleared build did not rewrite (files of inputs not given this time)."""
+        if not self._index_cleared:
+            return
+        for (article_id,) in self.conn.execute("SELECT id FROM articles").fetchall():
+            if article_id not in self._indexed:
+                self.conn.execute(FTS_INSERT, {"rowid": article_id, **self._stored_fts(article_id)})
+                self._indexed.add(article_id)
+        self._index_cleared = False
 
     def refresh_totals(self) -> None:
         for statement in REFRESH_TOTALS:
             self.conn.execute(statement)
+        self._write_search_tables()
+
+    def _write_search_tables(self) -> None:
+        """What query_rewrite.Search needs to search the file as the site does: the ranking query, the
+        conversion table, and the entity names a query may equal (each standing for one entity)."""
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_sql', ?)",
+                          (FILE_SEARCH_SQL,))
+        self.conn.execute("DELETE FROM search_conversion")
+        self.conn.executemany("INSERT INTO search_conversion (source, target) VALUES (?, ?)",
+                              conversion_pairs().items())
+        owners: dict[str, set[tuple[str, int]]] = {}
+        for kind in ENTITY_LINKS:
+            hant = ", name_zh_hant" if kind == "people" else ""
+            for entity_id, *names, aliases in self.conn.execute(
+                    f"SELECT id, name, name_zh{hant}, aliases FROM {kind}"):
+                for name in [*names, *json.loads(aliases or "[]")]:
+                    if name and len(key := name_key(name)) >= 2:
+                        owners.setdefault(key, set()).add((kind, entity_id))
+        self.conn.execute("DELETE FROM search_names")
+        self.conn.executemany("INSERT INTO search_names (key, kind, entity_id) VALUES (?, ?, ?)",
+                              [(key, *owner) for key, found in owners.items() if len(found) == 1
+                               for owner in found])
