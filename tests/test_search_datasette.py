@@ -14,8 +14,10 @@ import pytest
 import yaml
 from datasette.app import Datasette
 from datasette.utils import escape_fts as datasette_escape_fts
-from test_search_text import build_fixture_db, index_article
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from test_search_text import ARTICLES, build_fixture_db
 
+from newsarchive.query_rewrite import Search
 from newsarchive.search_text import fts_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,26 +27,20 @@ METADATA = ROOT / "metadata.yml"
 # What metadata.yml must say for ?_search= on the articles table (used alone if there is no metadata.yml).
 SEARCH_TABLE = {"fts_table": "articles_fts", "fts_pk": "id"}
 SEARCH_METADATA = {"databases": {"archive": {"tables": {"articles": SEARCH_TABLE}}}}
+REPOST_BODY = ("Port operators along the coast said on Monday that new tariffs would slow shipments of steel "
+               "and machinery, and that several carriers had already changed their schedules. Dock workers "
+               "expect fewer ships in the coming weeks while importers wait for the final rules.")
 FILLER_ARTICLES = 25  # more than one page of the search page's 20 results
-
-
-def add_filler_articles(db: Path) -> None:
-    """Extra articles that all match 'tariffs', so the search page has a second page."""
-    conn = sqlite3.connect(db)
-    for n in range(FILLER_ARTICLES):
-        source_id = conn.execute(
-            "INSERT INTO sources(input, path, sha256, bytes, status) VALUES ('fixture', ?, ?, 0, 'ok')",
-            (f"filler-{n}.txt", f"filler-{n}"),
-        ).lastrowid
-        title, body = f"Tariff note {n}", f"Short note number {n} on tariffs and ports."
-        article_id = conn.execute(
-            "INSERT INTO articles(slug, source_id, fingerprint, format, title, language, body, word_count)"
-            " VALUES (?, ?, ?, 'fixture', ?, 'en', ?, 8)",
-            (f"filler-{n}", source_id, f"filler-{n}", title, body),
-        ).lastrowid
-        index_article(conn, article_id, title, None, body, [], [])
-    conn.commit()
-    conn.close()
+# Extra articles that all match 'tariffs', so the search page has a second page; two are reposts of
+# one text and one is a headline-only stub.
+FILLERS = [
+    (f"filler-{n}", "Harbor Times", "en", f"Tariff note {n}", None,
+     f"Short note number {n} on tariffs and ports.", []) for n in range(FILLER_ARTICLES)
+] + [
+    ("repost-a", "Harbor Times", "en", "Ports brace for tariffs", None, REPOST_BODY, []),
+    ("repost-b", "East Daily", "en", "Ports are bracing for tariffs", None, REPOST_BODY, []),
+    ("stub", "Harbor Times", "en", "Tariffs rise again", None, "Tariffs rise again", []),
+]
 
 
 def get(ds: Datasette, path: str, params: dict | None = None) -> httpx.Response:
@@ -72,8 +68,7 @@ def make_datasette(db: Path) -> Datasette:
 
 @pytest.fixture(scope="module")
 def ds(tmp_path_factory) -> Datasette:
-    db = build_fixture_db(tmp_path_factory.mktemp("datasette") / "archive.db")
-    add_filler_articles(db)
+    db = build_fixture_db(tmp_path_factory.mktemp("datasette") / "archive.db", ARTICLES + FILLERS)
     return make_datasette(db)
 
 
@@ -96,13 +91,14 @@ def test_our_escape_fts_wins_over_datasettes(ds):
     ("q", "expected"),
     [
         ("美", {"zh-meeting", "zh-trade"}),  # one character
-        ("王毅", {"en-visit", "zh-meeting"}),  # two characters, en-visit through its entities
+        ("王毅", {"zh-meeting"}),  # two characters; the table matches the articles' own words
         ("中美关系", {"zh-meeting"}),  # four characters as a contiguous phrase
         ("國務卿", {"zh-meeting", "zh-traditional"}),  # traditional query, simplified and traditional text
         ("diplomats", {"en-visit", "en-diplomat"}),  # porter stemming
         ('"trade talks"', {"en-visit"}),  # phrase
-        ("布林肯 export", {"en-visit"}),  # mixed, cross-language
-        ("Blinken", {"en-visit", "zh-meeting", "zh-traditional"}),  # English name finds Chinese articles
+        ("王毅 fentanyl", set()),  # mixed words are all required in one article
+        ("COVID-19", set()),  # a hyphenated word is a phrase, not a column filter
+        ("计划", {"zh-traditional", "zh-trade"}),  # 計畫 in the traditional article
     ],
 )
 def test_table_search_json(ds, q, expected):
@@ -135,55 +131,110 @@ def test_search_snippet_sql_function(ds):
             "q": "关系",
         },
     )
-    assert response.json()["rows"] == [["國務卿表示，兩國<mark>關係</mark>需要穩定。", "…國[關係]需要穩…"]]
+    assert response.json()["rows"] == [[
+        "國務卿布林肯表示，兩國<mark>關係</mark>需要穩定，雙方的計畫隨著形勢調整。", "…國[關係]需要穩…"]]
 
 
-def search_page(ds: Datasette, **params: str) -> str:
+def test_snippets_mark_words_converted_as_words(ds):
+    sql = "select search_snippet(body, :q) from articles where slug = 'zh-traditional'"
+    response = get(ds, "/archive.json", params={"sql": sql, "q": "计划 随着"})
+    assert "<mark>計畫</mark><mark>隨著</mark>" in response.json()["rows"][0][0]
+
+
+def search_page(ds: Datasette, **params: str) -> HTMLParser:
     response = get(ds, "/search", params=params)
     assert response.status_code == 200, response.text
-    return response.text
+    return HTMLParser(response.text)
+
+
+def results(page: HTMLParser) -> list[str]:
+    return [node.text() for node in page.css(".search-results .result-title")]
+
+
+def summary(page: HTMLParser) -> str:
+    return " ".join(page.css_first(".search-summary").text().split())
+
+
+def facet(page: HTMLParser, heading: str) -> dict[str, str]:
+    """A facet's entries: label -> count."""
+    for h2 in page.css(".search-filters h2"):
+        if h2.text() == heading:
+            return {li.css_first("a").text(): li.css_first(".count").text() for li in h2.next.next.css("li")}
+    return {}
 
 
 def test_search_page_ranks_title_matches_first_and_highlights(ds):
-    html = search_page(ds, q="diplomat")
-    first, second = html.index("A <mark>diplomat</mark>&#x27;s view"), html.index("Foreign minister visits")
-    assert first < second
-    assert "two <mark>diplomats</mark> discussed" in html
+    page = search_page(ds, q="diplomat")
+    assert results(page)[:2] == ["A diplomat's view of export rules", ARTICLES[0][3]]
+    snippets = [node.html for node in page.css(".snippet")]
+    assert any("two <mark>diplomats</mark> discussed" in snippet for snippet in snippets)
+
+
+def test_a_name_adds_the_articles_linked_to_it_and_says_so(ds):
+    page = search_page(ds, q="王毅")
+    assert results(page) == ["王毅会见布林肯讨论中美关系", ARTICLES[0][3]]  # text matches first
+    assert "2 articles: 1 contain 王毅, 1 more are linked to Wang Yi 王毅" in summary(page)
+    assert results(search_page(ds, q="王毅", names="0")) == ["王毅会见布林肯讨论中美关系"]
+    assert set(results(search_page(ds, q="Wang Yi"))) == {ARTICLES[0][3], "王毅会见布林肯讨论中美关系"}
+
+
+def test_common_words_do_not_match_through_names(ds):
+    # "minister" is in no entity's name as a whole query: only the articles that use the word
+    assert results(search_page(ds, q="Washington")) == [ARTICLES[0][3]]
+
+
+def test_stubs_rank_last_and_reposts_show_once(ds):
+    page = search_page(ds, q="tariffs", sort="relevance")
+    all_titles = results(page) + results(search_page(ds, q="tariffs", page="2"))
+    assert all_titles[-1] == "Tariffs rise again"  # the headline-only stub, though its title matches
+    assert len([t for t in all_titles if t.startswith("Ports")]) == 1  # the repost is folded in
+    assert f"{FILLER_ARTICLES + 4} articles match tariffs, in {FILLER_ARTICLES + 3} results" in summary(page)
+    assert "Tariffs rise again" not in results(search_page(ds, q="tariffs", stubs="0"))
 
 
 def test_search_page_facets_count_the_result_set(ds):
-    html = search_page(ds, q="关系")
-    assert (
-        'href="?outlet=east-daily&amp;q=%E5%85%B3%E7%B3%BB">East Daily</a> <span class="count">3</span>'
-        in html
-    )
-    assert "Harbor Times" not in html
-    assert '<span lang="zh">布林肯</span></a> <span class="count">2</span>' in html
+    page = search_page(ds, q="关系")
+    assert facet(page, "Outlets") == {"East Daily": "3"}
+    assert facet(page, "People")["Antony Blinken 布林肯"] == "2"
 
 
-def test_search_page_facet_filter_narrows_results(ds):
-    html = search_page(ds, q="关系", person="wang-yi")
-    assert "<strong>1</strong> article\n" in html
-    assert "王毅会见布林肯" in html and "贸易" not in html
+def test_search_page_filters_narrow_results(ds):
+    assert results(search_page(ds, q="关系", person="wang-yi")) == ["王毅会见布林肯讨论中美关系"]
+    assert results(search_page(ds, q="tariffs", language="zh")) == ["特朗普宣布新的关税措施"]
+    assert results(search_page(ds, q="关系", outlet="harbor-times")) == []
 
 
-def test_search_page_paginates(ds):
-    first = search_page(ds, q="tariffs")
-    second = search_page(ds, q="tariffs", page="2")
-    assert f"<strong>{FILLER_ARTICLES}</strong> articles" in first
-    assert "Page 1 of 2" in first and 'rel="next"' in first
-    assert first.count('class="result-title"') == 20 and second.count('class="result-title"') == 5
+def test_search_page_sorts_and_paginates(ds):
+    first, second = search_page(ds, q="tariffs"), search_page(ds, q="tariffs", page="2")
+    assert len(results(first)) == 20 and len(results(second)) == FILLER_ARTICLES + 3 - 20
+    assert first.css_first('a[rel="next"]') is not None and second.css_first('a[rel="prev"]') is not None
+    far = search_page(ds, q="tariffs", page="999")
+    assert results(far) == [] and far.css_first(".search-summary") is not None
 
 
 def test_search_page_escapes_the_query(ds):
-    html = search_page(ds, q='<script>alert("x")</script> 王毅')
-    assert "<script>alert" not in html
-    assert "&lt;script&gt;" in html
+    response = get(ds, "/search", params={"q": '<script>alert("x")</script> 王毅'})
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;" in response.text
 
 
 def test_search_page_without_query_shows_the_form(ds):
-    html = search_page(ds)
-    assert 'name="q"' in html and "search-results" not in html
+    page = search_page(ds)
+    assert page.css_first('input[name="q"]') is not None and page.css_first(".search-results") is None
+
+
+def test_researchers_stdlib_search_gives_the_sites_results(ds):
+    """query_rewrite.Search on the downloaded file lists what /search and the canned query list."""
+    conn = sqlite3.connect(ds.get_database("archive").path)
+    search = Search(conn)
+    for q in ["tariffs", "王毅", "Wang Yi", "关系", "計畫", "COVID-19", "dipl*", "美 OR fentanyl"]:
+        ids = [article_id for article_id, _, _ in search.ranked(conn, q)]
+        site = []
+        for n in range(1, 4):
+            site += [int(a.attributes["href"].rsplit("/", 1)[1])
+                     for a in search_page(ds, q=q, page=str(n)).css(".search-results .result-title")]
+        canned = get(ds, "/archive/ranked_search.json", params={"q": q, "_shape": "array"}).json()
+        assert ids == site == [row["id"] for row in canned], q
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +274,6 @@ def test_golden_searches_through_table_search(golden_datasette, search):
     assert not set(search.get("must_exclude", [])) & found
 
 
-@pytest.mark.parametrize("q", ['"', "OR", "-:*", "NEAR(王"])
+@pytest.mark.parametrize("q", ['"', "OR", "-:*", "NEAR(王", "COVID-19", "U.S.", "a AND", "(((", "title:x"])
 def test_search_page_odd_queries_never_error(ds, q):
-    html = search_page(ds, q=q)
-    assert "search-summary" in html
+    assert search_page(ds, q=q).css_first(".search-summary") is not None

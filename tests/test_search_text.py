@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -11,140 +10,113 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive import schema
+from newsarchive.build import DEFAULT_DATA_DIR
+from newsarchive.entities import load_gazetteer, write_gazetteer
+from newsarchive.ingest import Pipeline, Processed
+from newsarchive.model import ParsedArticle
+from newsarchive.outlets import load_outlets
+from newsarchive.query_rewrite import Converter, Search
 from newsarchive.search_text import (
     _best_window,
     fts_query,
-    fts_row,
     index_text,
     search_snippet,
     search_snippet_text,
 )
+from newsarchive.store import ArchiveWriter
+from newsarchive.textnorm import conversion_pairs, normalize
 
-# Our own short fixture articles (slug, outlet, language, title, summary, body, tags, people).
-PEOPLE = {
-    "wang-yi": ("Wang Yi", "王毅"),
-    "antony-blinken": ("Antony Blinken", "布林肯"),
-}
-OUTLETS = {"harbor-times": ("Harbor Times", None), "east-daily": ("East Daily", "东方日报")}
+# Our own short fixture articles (slug, outlet, language, title, summary, body, tags).
 ARTICLES = [
     (
         "en-visit",
-        "harbor-times",
+        "Harbor Times",
         "en",
         "Foreign minister visits Washington for trade talks",
         None,
         "Wang Yi met Antony Blinken on Tuesday.\n\nThe two diplomats discussed export controls and fentanyl.",
         ["diplomacy"],
-        ["wang-yi", "antony-blinken"],
     ),
     (
         "zh-meeting",
-        "east-daily",
+        "East Daily",
         "zh",
         "王毅会见布林肯讨论中美关系",
         "双方交换意见。",
         "外交部长王毅周二在北京会见美国国务卿布林肯。\n\n双方就中美关系交换意见。",
         ["外交"],
-        ["wang-yi", "antony-blinken"],
     ),
     (
         "zh-traditional",
-        "east-daily",
+        "East Daily",
         "zh",
         "國務卿談兩國關係",
         None,
-        "國務卿表示，兩國關係需要穩定。",
+        "國務卿布林肯表示，兩國關係需要穩定，雙方的計畫隨著形勢調整。",
         [],
-        ["antony-blinken"],
     ),
     (
         "zh-trade",
-        "east-daily",
+        "East Daily",
         "zh",
         "中美两国的贸易关系",
         None,
-        "专家认为中美两国的贸易关系仍然复杂。这座城市的夜景很美。",
+        "专家认为中美两国的贸易关系仍然复杂，合作计划随着形势调整。这座城市的夜景很美。",
         [],
+    ),
+    (
+        "zh-tariffs",
+        "East Daily",
+        "zh",
+        "特朗普宣布新的关税措施",
+        None,
+        "特朗普周五表示将对进口钢材加征关税（tariffs），北京回应称将采取对等措施。",
         [],
     ),
     (
         "en-sport",
-        "harbor-times",
+        "Harbor Times",
         "en",
         "Coach praises the team after a late win",
         None,
         "The coach said the players talked about trade rumours before the match.",
         ["sport"],
-        [],
     ),
     (
         "en-diplomat",
-        "harbor-times",
+        "Harbor Times",
         "en",
         "A diplomat's view of export rules",
         None,
         "One diplomat said talks on trade would resume. The café was closed.",
         [],
-        [],
     ),
 ]
 
 
-def index_article(conn: sqlite3.Connection, article_id: int, title: str, summary: str | None, body: str,
-                  tags: list[str], names: list[str]) -> None:
-    """Add one article to articles_fts the way the builder does."""
-    conn.execute(
-        "INSERT INTO articles_fts(rowid, title, summary, body, tags, entities)"
-        " VALUES (:rowid, :title, :summary, :body, :tags, :entities)",
-        {"rowid": article_id, **fts_row(title, summary, body, tags, names)},
-    )
+STDLIB_CONVERTER = Converter(conversion_pairs())
 
 
-def build_fixture_db(path: Path) -> Path:
-    """A small archive with our schema: outlets, people, articles, links, and articles_fts via fts_row."""
-    conn = sqlite3.connect(path)
+def build_fixture_db(path: Path, articles: list[tuple] = ARTICLES) -> Path:
+    """The fixture articles stored the way the builder stores parsed files (real pipeline and writer)."""
+    gazetteer = load_gazetteer(DEFAULT_DATA_DIR)
+    pipeline = Pipeline(gazetteer)
+    conn = sqlite3.connect(path, isolation_level=None)
     schema.create(conn)
-    outlet_ids = {}
-    for slug, (name, name_zh) in OUTLETS.items():
-        cur = conn.execute(
-            "INSERT INTO outlets(slug, name, name_zh, kind) VALUES (?, ?, ?, 'publisher')",
-            (slug, name, name_zh),
-        )
-        outlet_ids[slug] = cur.lastrowid
-    person_ids = {}
-    for slug, (name, name_zh) in PEOPLE.items():
-        cur = conn.execute("INSERT INTO people(slug, name, name_zh) VALUES (?, ?, ?)", (slug, name, name_zh))
-        person_ids[slug] = cur.lastrowid
-    for slug, outlet, language, title, summary, body, tags, people in ARTICLES:
-        source_id = conn.execute(
-            "INSERT INTO sources(input, path, sha256, bytes, status) VALUES ('fixture', ?, ?, 0, 'ok')",
-            (slug + ".txt", slug),
-        ).lastrowid
-        article_id = conn.execute(
-            "INSERT INTO articles(slug, source_id, fingerprint, format, title, language, outlet_id, tags,"
-            " summary, body, word_count) VALUES (?, ?, ?, 'fixture', ?, ?, ?, ?, ?, ?, ?)",
-            (
-                slug,
-                source_id,
-                slug,
-                title,
-                language,
-                outlet_ids[outlet],
-                json.dumps(tags, ensure_ascii=False),
-                summary,
-                body,
-                len(body.split()),
-            ),
-        ).lastrowid
-        names = []
-        for person in people:
-            conn.execute(
-                "INSERT INTO article_people(article_id, person_id, mentions) VALUES (?, ?, 1)",
-                (article_id, person_ids[person]),
-            )
-            names += PEOPLE[person]
-        index_article(conn, article_id, title, summary, body, tags, names)
-    conn.commit()
+    conn.execute("BEGIN")  # as the builder does: one transaction, not one per row
+    outlets = load_outlets(DEFAULT_DATA_DIR / "outlets.yml")
+    writer = ArchiveWriter(conn, outlets, write_gazetteer(conn, gazetteer))
+    for slug, outlet, language, title, summary, body, tags in articles:
+        parsed = ParsedArticle(format="fixture", title=title, paragraphs=body.split("\n\n"),
+                               language=language, outlet=outlet, summary=summary, tags=tags,
+                               url=f"https://example.org/{slug}")
+        result = Processed("fixture", f"{slug}.txt", slug, 0, "ok")
+        pipeline.describe(result, parsed)
+        writer.write(result)
+    writer.refresh_totals()
+    conn.execute("UPDATE articles SET slug = substr((SELECT path FROM sources WHERE id = source_id), 1,"
+                 " length((SELECT path FROM sources WHERE id = source_id)) - 4)")
+    conn.execute("COMMIT")
     conn.close()
     return path
 
@@ -187,7 +159,7 @@ def test_fts_query_shapes():
 
 
 def test_two_character_chinese_inside_a_sentence(conn):
-    assert found(conn, "王毅") == {"en-visit", "zh-meeting"}  # en-visit only through its entities
+    assert found(conn, "王毅") == {"zh-meeting"}  # literal: en-visit names him only in English
 
 
 def test_one_character_chinese_mid_run_and_run_final(conn):
@@ -206,6 +178,12 @@ def test_traditional_query_finds_simplified_text_and_back(conn):
     assert found(conn, "关系") == {"zh-meeting", "zh-traditional", "zh-trade"}
 
 
+def test_traditional_words_are_converted_as_words(conn):
+    # 計畫 is 计划 and 隨著 is 随着: character by character they would be 计画 and 随著
+    assert found(conn, "计划") == found(conn, "計畫") == {"zh-traditional", "zh-trade"}
+    assert found(conn, "随着") == found(conn, "隨著") == {"zh-traditional", "zh-trade"}
+
+
 def test_english_stemming(conn):
     assert found(conn, "diplomats") == {"en-visit", "en-diplomat"}
     assert found(conn, "talked") >= {"en-visit", "en-sport", "en-diplomat"}  # talk/talks/talked
@@ -217,11 +195,18 @@ def test_phrases(conn):
     assert found(conn, '"talks on trade"') == {"en-diplomat"}
 
 
-def test_mixed_and_cross_language(conn):
-    assert found(conn, "王毅 fentanyl") == {"en-visit"}
-    assert found(conn, "Blinken") == {"en-visit", "zh-meeting", "zh-traditional"}
-    assert found(conn, "布林肯 export") == {"en-visit"}
-    assert found(conn, '"Antony Blinken" 北京') == {"zh-meeting"}
+def test_words_match_only_the_articles_own_text(conn):
+    # Entity names are not indexed: other-language names are added on purpose by the search page.
+    assert found(conn, "Blinken") == {"en-visit"}
+    assert found(conn, "布林肯") == {"zh-meeting", "zh-traditional"}
+    assert found(conn, "布林肯 export") == set()
+    assert found(conn, "diplomacy") == {"en-visit"}  # tags are the article's own words
+
+
+def test_unusual_input_means_what_the_reader_meant(conn):
+    assert fts_query("COVID-19") == '"COVID 19"'
+    assert fts_query("U.S.") == '"U S"'
+    assert found(conn, "U.S. export") == set()
 
 
 def test_or_and_prefix(conn):
@@ -312,18 +297,38 @@ def test_snippet_without_match_shows_the_start():
     assert search_snippet(None, "x") is None
 
 
-def test_python_snippet_in_docs_works(conn, tmp_path):
-    """The copy-paste snippet in docs/searching.md runs as documented against a real file."""
+def docs_blocks(language: str) -> list[str]:
     docs = Path(__file__).resolve().parents[1] / "docs" / "searching.md"
-    code = docs.read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
-    db = build_fixture_db(tmp_path / "archive.db")
-    namespace: dict = {}
-    exec(compile(code, str(docs), "exec"), namespace)  # defines to_match() and search()
-    assert [title for _, _, title in namespace["search"](db, "中美关系")] == ["王毅会见布林肯讨论中美关系"]
-    assert {title for _, _, title in namespace["search"](db, "王毅 fentanyl")} == {ARTICLES[0][3]}
-    assert "newsarchive" not in code  # researchers do not have the project
-    for q in ["關係 diplomats 美", '"Wang Yi" 中美关系', "國務卿 5G网络", '"关系 talks"', "-:*"]:
-        assert namespace["to_match"](q) == fts_query(q)
+    blocks = docs.read_text(encoding="utf-8").split(f"```{language}\n")[1:]
+    return [block.split("```", 1)[0] for block in blocks]
+
+
+def test_docs_show_the_query_module_verbatim():
+    module = Path(__file__).resolve().parents[1] / "newsarchive" / "query_rewrite.py"
+    assert module.read_text(encoding="utf-8") in [block for block in docs_blocks("python")]
+
+
+def test_docs_python_example_runs_as_documented(conn):
+    example = docs_blocks("python")[0].replace("from query_rewrite import Search\n", "")
+    namespace: dict = {"Search": Search, "sqlite3": sqlite3}
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    exec(compile(example.replace('"archive.db"', repr(database)), "searching.md", "exec"), namespace)
+    titles = {title: how for _, how, title in namespace["hits"]}
+    assert titles == {"王毅会见布林肯讨论中美关系": "text", ARTICLES[0][3]: "name"}
+    assert [how for _, how, _ in namespace["words_only"]] == ["text"]
+
+
+def test_stdlib_conversion_is_the_builders(conn):
+    converter = Converter.from_database(conn)
+    for text in ["計畫與瞭解隨著國務卿‧布林肯", "打坏了沈阳", "ＡＢＣ，ﬁ①", "一目瞭然的計畫書", "乾隆"]:
+        assert converter.normalize(text) == normalize(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("計畫瞭解隨著覆回答反憑藉沈坏打一目然國務卿中美关系ＡＢ·‧ "),
+               max_size=12))
+def test_stdlib_conversion_agrees_on_any_text(text):
+    assert STDLIB_CONVERTER.normalize(text) == normalize(text)
 
 
 def brute_force_window(spans, width, lead):
@@ -351,13 +356,14 @@ def test_snippet_window_is_the_earliest_with_most_terms(spans, width, lead):
     assert _best_window(spans, width, lead) == brute_force_window(spans, width, lead)
 
 
-def test_sql_examples_in_docs_run(conn):
-    docs = Path(__file__).resolve().parents[1] / "docs" / "searching.md"
-    sql = docs.read_text(encoding="utf-8").split("```sql\n", 1)[1].split("```", 1)[0]
-    statements = [s for s in sql.split(";") if s.strip()]
-    results = [conn.execute(statement).fetchall() for statement in statements]
-    assert len(results) == 3
-    assert [title for _, _, title in results[0]] == ["王毅会见布林肯讨论中美关系"]
+def test_sql_examples_in_docs_give_what_they_say(conn):
+    statements = [s for s in docs_blocks("sql")[0].split(";") if s.strip()]
+    relations, trump_tariffs, wang_yi_months = [conn.execute(sql).fetchall() for sql in statements]
+    assert [title for _, _, title in relations] == ["王毅会见布林肯讨论中美关系"]
+    assert trump_tariffs == [("East Daily", 1)]
+    assert sum(count for _, count in wang_yi_months) == 2  # the Chinese and the English article
+    raw = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '特朗普'"
+    assert conn.execute(raw).fetchone() == (0,)  # the documented silent zero
 
 
 def test_plain_text_snippet_brackets_terms_and_leaves_text_alone():

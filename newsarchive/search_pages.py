@@ -1,0 +1,260 @@
+"""The site's search: one SQL for the /search page and the ranked_search canned query.
+
+What a query finds: the articles whose own words (title, summary, body, captions, tags) match it, in
+either script. When the whole query is the name of one person, organization or place, it is searched
+as one phrase and the articles linked to that entity are added, counted apart. Headline-only stubs
+rank last; reposts of one text (same body_key) show as one result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from newsarchive.search_text import RANK_WEIGHTS, name_key, search_snippet
+
+PAGE_SIZE = 20
+FACET_SIZE = 12
+SORTS = {
+    # Headline-only stubs last, then text matches by bm25, then articles found only through a name.
+    "relevance": "is_stub, literal desc, rank, id",
+    "newest": "published_date is null, published_date desc, id desc",
+    "oldest": "published_date is null, published_date, id",
+}
+DAY = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+BM25 = f"bm25(articles_fts, {', '.join(str(w) for w in RANK_WEIGHTS)})"
+
+# The hits of one search, filtered: every matching article once, with what ranking and facets need
+# (read from the small articles_facets index, not the wide rows). When the whole query is the name
+# of one entity (and :names is on), it is searched as one phrase and the entity's articles join in.
+HITS_SQL = f"""
+with named as materialized (
+  select kind, entity_id from search_names where :names and key = search_name_key(:q)
+    and (select count(*) from search_names where key = search_name_key(:q)) = 1
+),
+matches as materialized (
+  select rowid as id, {BM25} as rank from articles_fts
+  where articles_fts match escape_fts(
+    case when exists (select 1 from named) then '"' || replace(:q, '"', ' ') || '"' else :q end)
+),
+linked as materialized (
+  select article_id as id from article_people join named on kind = 'people' and person_id = entity_id
+  union select article_id from article_organizations
+    join named on kind = 'organizations' and organization_id = entity_id
+  union select article_id from article_places join named on kind = 'places' and place_id = entity_id
+),
+found as materialized (
+  select id, rank, 1 as literal from matches
+  union all
+  select id, null, 0 from linked where id not in (select id from matches)
+),
+hits as materialized (
+  select f.id, f.rank, f.literal, a.is_stub, a.body_key, a.published_date, a.outlet_id, a.language
+  from found f join articles a indexed by articles_facets on a.id = f.id
+  where (:language = '' or a.language = :language)
+    and (:date_from = '' or a.published_date >= :date_from)
+    and (:date_to = '' or a.published_date <= :date_to)
+    and (:outlet = '' or a.outlet_id = (select id from outlets where slug = :outlet))
+    and (:person = '' or a.id in (select ap.article_id from article_people ap
+                                  join people p on p.id = ap.person_id where p.slug = :person))
+    and (:stubs or not a.is_stub)
+),
+stories as materialized (
+  select * from (
+    select *, row_number() over same_text as nth, count(*) over same_text as copies from hits
+    window same_text as (partition by body_key order by is_stub, literal desc, rank, id))
+  where nth = 1
+)"""
+
+# One statement per page view, so the full-text match runs once; rows told apart by `kind`.
+PAGE_SQL = HITS_SQL + """
+select 'total' as kind, count(*) as n, sum(literal) as a, sum(is_stub) as b, null as c,
+  null as d, null as e, null as f, null as g, null as h from hits
+union all select 'stories', count(*), null, null, null, null, null, null, null, null from stories
+union all select * from (
+  select 'outlet', count(*), o.slug, o.name, o.name_zh, null, null, null, null, null
+  from hits join outlets o on o.id = hits.outlet_id group by o.id order by 2 desc, o.name limit :facet_size)
+union all select * from (
+  select 'person', count(*), p.slug, p.name, p.name_zh, p.name_zh_hant, null, null, null, null
+  from hits join article_people ap on ap.article_id = hits.id join people p on p.id = ap.person_id
+  group by p.id order by 2 desc, p.name limit :facet_size)
+union all select 'language', count(*), language, null, null, null, null, null, null, null
+  from hits group by language
+union all select 'year', count(*), substr(published_date, 1, 4), null, null, null, null, null, null, null
+  from hits where published_date is not null group by 3
+union all select * from (
+  select 'result', row_number() over (), s.id, s.literal, s.copies, a.language, a.published_date,
+    o.name, o.name_zh, a.version_count
+  from (select * from stories order by {order} limit :limit offset :offset) s
+  join articles a on a.id = s.id left join outlets o on o.id = a.outlet_id)
+"""
+
+# Titles, snippets and "also in" for the few results on the page.
+RESULT_DETAILS_SQL = """
+select a.id, a.title, a.summary, a.body, a.body_key, a.is_stub,
+  (select group_concat(name, ', ') from (select distinct o.name from articles b join outlets o
+     on o.id = b.outlet_id where b.body_key = a.body_key and b.id != a.id)) as also_in
+from articles a where a.id in ({ids})
+"""
+
+
+@dataclass(frozen=True)
+class SearchArgs:
+    """A search request, every value checked: anything a reader types is a valid search."""
+
+    q: str = ""
+    outlet: str = ""
+    person: str = ""
+    language: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "relevance"
+    names: bool = True  # add articles linked to the entity the query names
+    stubs: bool = True  # include headline-only items (ranked last)
+    page: int = 1
+
+    @classmethod
+    def from_request(cls, args) -> SearchArgs:
+        """From a request's query string (a Datasette MultiParams or a dict)."""
+        def one(name: str) -> str:
+            return (args.get(name) or "").strip()[:500]
+
+        language = one("language")
+        sort = one("sort")
+        page = one("page")
+        return cls(
+            q=one("q"), outlet=one("outlet"), person=one("person"),
+            language=language if language in ("zh", "en") else "",
+            date_from=_day(one("from"), start=True), date_to=_day(one("to"), start=False),
+            sort=sort if sort in SORTS else "relevance",
+            names=one("names") != "0", stubs=one("stubs") != "0",
+            page=min(int(page), 10**6) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def query_string(self, **changes: object) -> dict[str, str]:
+        """The arguments as a query string's pairs, with changes, leaving out defaults."""
+        values = {"q": self.q, "outlet": self.outlet, "person": self.person, "language": self.language,
+                  "from": self.date_from, "to": self.date_to,
+                  "sort": "" if self.sort == "relevance" else self.sort,
+                  "names": "" if self.names else "0", "stubs": "" if self.stubs else "0",
+                  "page": "" if self.page == 1 else str(self.page)}
+        values.update({key: "" if value is None else str(value) for key, value in changes.items()})
+        return {key: value for key, value in values.items() if value}
+
+
+def _day(value: str, start: bool) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or last) day it covers; anything else as no limit."""
+    if not DAY.match(value):
+        return ""
+    parts = [int(part) for part in value.split("-")]
+    try:
+        if len(parts) == 3:
+            return date(*parts).isoformat()
+        year, month = parts[0], parts[1] if len(parts) == 2 else (1 if start else 12)
+        if start:
+            return date(year, month, 1).isoformat()
+        return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+    except ValueError:
+        return ""
+
+
+async def named_entity(db, q: str) -> dict | None:
+    """The one person, organization or place whose name or listed alias the whole query is."""
+    key = name_key(q)
+    if len(key) < 2:
+        return None
+    rows = (await db.execute("select kind, entity_id from search_names where key = :key", {"key": key})).rows
+    if len(rows) != 1:
+        return None
+    kind, entity_id = rows[0]
+    columns = "name, name_zh, name_zh_hant" if kind == "people" else "name, name_zh, null"
+    name, name_zh, name_zh_hant = (await db.execute(
+        f"select {columns} from {kind} where id = :id", {"id": entity_id})).rows[0]
+    return {"kind": kind, "id": entity_id, "name": name, "name_zh": name_zh, "name_zh_hant": name_zh_hant}
+
+
+async def search_articles(db, args: SearchArgs) -> dict:
+    """One page of results for templates/pages/search.html: counts, facets, results with snippets.
+    ``db`` is a Datasette Database (its execute() is awaited)."""
+    entity = await named_entity(db, args.q) if args.names else None
+    params = {
+        "q": args.q, "names": int(args.names),
+        "language": args.language, "date_from": args.date_from, "date_to": args.date_to,
+        "outlet": args.outlet, "person": args.person, "stubs": int(args.stubs),
+        "facet_size": FACET_SIZE, "limit": PAGE_SIZE, "offset": (args.page - 1) * PAGE_SIZE,
+    }
+    rows = (await db.execute(PAGE_SQL.format(order=SORTS[args.sort]), params)).rows
+    by_kind: dict[str, list] = {}
+    for row in rows:
+        by_kind.setdefault(row[0], []).append(row)
+    total = by_kind["total"][0]
+    results = sorted(by_kind.get("result", []), key=lambda row: row[1])
+    details = {}
+    if results:
+        ids = ", ".join(str(int(row[2])) for row in results)
+        details = {row["id"]: row for row in (await db.execute(RESULT_DETAILS_SQL.format(ids=ids))).rows}
+    return {
+        "args": args,
+        "entity": entity,
+        "total": total[1],
+        "literal": total[2] or 0,
+        "linked": total[1] - (total[2] or 0),
+        "stubs": total[3] or 0,
+        "stories": by_kind["stories"][0][1],
+        "pages": max(1, -(-by_kind["stories"][0][1] // PAGE_SIZE)),
+        "outlets": [dict(zip(("n", "slug", "name", "name_zh"), row[1:5], strict=True))
+                    for row in by_kind.get("outlet", [])],
+        "people": [dict(zip(("n", "slug", "name", "name_zh", "name_zh_hant"), row[1:6], strict=True))
+                   for row in by_kind.get("person", [])],
+        "languages": {row[2]: row[1] for row in by_kind.get("language", [])},
+        "years": sorted((row[2], row[1]) for row in by_kind.get("year", [])),
+        "results": [_result(row, details[row[2]], _highlighted(args.q, entity)) for row in results],
+    }
+
+
+def _highlighted(q: str, entity: dict | None) -> str:
+    """What snippets mark: the query's words, and for a name its forms in both languages."""
+    names = [entity[key] for key in ("name", "name_zh", "name_zh_hant") if entity and entity[key]]
+    return " OR ".join([q, *(f'"{name}"' for name in names)])
+
+
+def _result(row, detail, q: str) -> dict:
+    text = (detail["summary"] + "\n" if detail["summary"] else "") + detail["body"]
+    return {
+        "id": row[2], "literal": bool(row[3]), "copies": row[4], "language": row[5],
+        "published_date": row[6], "outlet": row[7], "outlet_zh": row[8], "versions": row[9],
+        "is_stub": bool(detail["is_stub"]), "also_in": detail["also_in"],
+        "title_html": search_snippet(detail["title"], q, None),
+        "snippet_html": search_snippet(text, q, 240),
+    }
+
+
+def ranking_sql(columns: str, names: bool | None = None) -> str:
+    """The search page's hits in its order of relevance (for :q), without its filters: selecting
+    ``columns`` from ``s`` (the ranked stories) and ``a`` (their articles). With names=None the query
+    keeps its :names parameter."""
+    sql = HITS_SQL + f"""
+select {columns}
+from (select *, row_number() over (order by {SORTS['relevance']}) as position from stories) s
+join articles a on a.id = s.id left join outlets o on o.id = a.outlet_id
+order by s.position"""
+    fixed = {"language": "''", "date_from": "''", "date_to": "''", "outlet": "''", "person": "''",
+             "stubs": "1"}
+    if names is not None:
+        fixed["names"] = str(int(names))
+    for name, value in fixed.items():
+        sql = re.sub(rf":{name}\b", value, sql)
+    return sql
+
+
+# Shipped in the database (meta.search_sql) for query_rewrite.Search: ranked ids, nothing the site adds.
+FILE_SEARCH_SQL = ranking_sql("s.id, s.literal, a.title")
+# The canned query ranked_search: the first hundred, with what a reader needs to judge them.
+RANKED_SEARCH_SQL = ranking_sql(
+    "s.id, a.published_date, o.name as outlet, a.title, "
+    "case when s.literal then 'text' else 'linked to ' || (select kind from named) end as found_by, "
+    "s.copies as same_text, a.version_count as versions, a.is_stub, "
+    "search_snippet_text(coalesce(a.summary || char(10), '') || a.body, :q, 200) as snippet",
+    names=True,
+) + "\nlimit 100"
