@@ -69,8 +69,12 @@ def render_atom(datasette, request, columns, rows, database, query_name) -> Resp
         return Response.text(f"A feed needs the columns {', '.join(sorted(REQUIRED))}.", status=400)
     title = (datasette.metadata("queries", database=database) or {}).get(query_name or "", {}).get("title")
     base = datasette.absolute_url(request, "/").rstrip("/")
-    body = atom_xml(title or "US–China news archive", request.url, base, [dict(zip(columns, row, strict=True))
-                                                                          for row in rows])
+    body = atom_xml(
+        title or "US–China news archive",
+        request.url,
+        base,
+        [dict(zip(columns, row, strict=True)) for row in rows],
+    )
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 

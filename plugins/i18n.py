@@ -207,9 +207,14 @@ def asgi_wrapper() -> Callable[[ASGIApp], ASGIApp]:
                         (b"content-language", HTML_LANG[language].encode()),
                     ]
                     if remember:
-                        extra.append((b"set-cookie", (
-                            f"{COOKIE}={language}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax"
-                        ).encode()))
+                        extra.append(
+                            (
+                                b"set-cookie",
+                                (
+                                    f"{COOKIE}={language}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax"
+                                ).encode(),
+                            )
+                        )
                     kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
                     message = {**message, "headers": kept + extra}
                 await send(message)

@@ -61,8 +61,14 @@ def folded(text: str) -> str:
     return to_simplified(text.strip()).casefold()
 
 
-def name_matches(text: str | None, name: str | None, name_zh: str | None, name_zh_hant: str | None,
-                 slug: str | None, aliases: str | None) -> bool:
+def name_matches(
+    text: str | None,
+    name: str | None,
+    name_zh: str | None,
+    name_zh_hant: str | None,
+    slug: str | None,
+    aliases: str | None,
+) -> bool:
     """Does ``text`` name this entity: one of its names or aliases, or a word of an English one?"""
     wanted = folded(text or "")
     if not wanted:

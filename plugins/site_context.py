@@ -102,7 +102,7 @@ SCRIPT_SAMPLE = 600
 
 
 def chinese_script(text: str) -> str:
-    """"zh-Hant" when the text is in traditional characters, else "zh-Hans"."""
+    """ "zh-Hant" when the text is in traditional characters, else "zh-Hans"."""
     sample = text[:SCRIPT_SAMPLE]
     chinese = CJK_CHAR.findall(sample)
     simplified = to_simplified(sample)
@@ -270,7 +270,7 @@ class Queries:
         return {"outlet": by_id.get(article["outlet_id"]), "via": by_id.get(article["via_id"])}
 
     async def article_entities(self, article_id: int) -> dict[str, list[dict]]:
-        """{kind: [entity with names and mentions]}: its people, organizations, places, most mentioned first."""
+        """{kind: [entity with names and mentions]}: people, organizations, places."""
         found = {}
         for kind, (table, column) in ENTITY_LINKS.items():
             hant = ", e.name_zh_hant" if kind == "people" else ", null as name_zh_hant"
@@ -357,11 +357,26 @@ def extra_template_vars(datasette):
     named = {
         name: getattr(queries, name)
         for name in (
-            "archive_meta", "recent_articles", "top_people", "top_outlets", "articles_per_month",
-            "articles_per_day", "outlet_names", "entity_article_count", "entity_articles",
-            "entity_articles_per_month", "people_mentioned_with", "outlets_covering", "articles_carried_by",
-            "article_outlets", "article_entities", "article_figures", "related_coverage", "article_sources",
-            "outlet_neighbours", "sql",
+            "archive_meta",
+            "recent_articles",
+            "top_people",
+            "top_outlets",
+            "articles_per_month",
+            "articles_per_day",
+            "outlet_names",
+            "entity_article_count",
+            "entity_articles",
+            "entity_articles_per_month",
+            "people_mentioned_with",
+            "outlets_covering",
+            "articles_carried_by",
+            "article_outlets",
+            "article_entities",
+            "article_figures",
+            "related_coverage",
+            "article_sources",
+            "outlet_neighbours",
+            "sql",
         )
     }
     return {

@@ -67,9 +67,21 @@ class PageLinks:
     def __init__(self, datasette, request, database: str, table: str) -> None:
         self.datasette, self.request, self.database, self.table = datasette, request, database, table
 
-    async def links(self, total: int | None, page_size: int, sort: str | None, sort_desc: str | None,
-                    primary_keys: list[str]) -> list[dict]:
+    def page_size(self) -> int:
+        """Rows per page as the table view counts them: ?_size=, the table's metadata, the setting."""
+        size = self.request.args.get("_size") or self.datasette.table_metadata(self.database, self.table).get(
+            "size"
+        )
+        try:
+            return int(size)
+        except (TypeError, ValueError):  # none given, or "max"
+            return self.datasette.setting("max_returned_rows" if size == "max" else "default_page_size")
+
+    async def links(
+        self, total: int | None, sort: str | None, sort_desc: str | None, primary_keys: list[str]
+    ) -> list[dict]:
         """[{"page": n, "url": ... or None for the current page, "gap": True before a skipped run}]."""
+        page_size = self.page_size()
         column = sort or sort_desc
         if not total or not column or len(primary_keys) != 1:
             return []
@@ -81,14 +93,25 @@ class PageLinks:
         for page in wanted:
             url = None
             if page != current:
-                url = await self._url(page, pages, total, page_size, column, bool(sort_desc), primary_keys[0],
-                                      where, params)
+                url = await self._url(
+                    page, pages, total, page_size, column, bool(sort_desc), primary_keys[0], where, params
+                )
             links.append({"page": page, "url": url, "gap": page - previous > 1})
             previous = page
         return links
 
-    async def _url(self, page: int, pages: int, total: int, page_size: int, column: str, descending: bool,
-                   pk: str, where: str, params: dict) -> str:
+    async def _url(
+        self,
+        page: int,
+        pages: int,
+        total: int,
+        page_size: int,
+        column: str,
+        descending: bool,
+        pk: str,
+        where: str,
+        params: dict,
+    ) -> str:
         base = {"_next": None, "_page": None}
         if page == 1:
             return self.datasette.urls.path(_with_args(self.request, base))
@@ -112,8 +135,15 @@ class PageLinks:
         value = "$null" if row["value"] is None else tilde_encode(str(row["value"]))
         sort_arg = "_sort_desc" if descending else "_sort"
         return self.datasette.urls.path(
-            _with_args(self.request, {**base, "_next": f"{value},{tilde_encode(str(row['pk']))}",
-                                      sort_arg: column, "_page": str(page)})
+            _with_args(
+                self.request,
+                {
+                    **base,
+                    "_next": f"{value},{tilde_encode(str(row['pk']))}",
+                    sort_arg: column,
+                    "_page": str(page),
+                },
+            )
         )
 
 
@@ -145,15 +175,23 @@ class TableFilters:
             if key.startswith("_") and key not in LABELLED_ARGS and key not in PLAIN_ARGS:
                 continue
             for value in self.request.args.getlist(key):
-                chip = {"kind": "other", "key": key, "value": value, "label": value, "name_zh": None,
-                        "href": None, "remove_url": self.datasette.urls.path(
-                            _without(self.request, key, value))}
+                chip = {
+                    "kind": "other",
+                    "key": key,
+                    "value": value,
+                    "label": value,
+                    "name_zh": None,
+                    "href": None,
+                    "remove_url": self.datasette.urls.path(_without(self.request, key, value)),
+                }
                 if key in LABELLED_ARGS:
                     chip["kind"], other_table = LABELLED_ARGS[key]
-                    row = (await db.execute(
-                        f"select name, name_zh from {escape_sqlite(other_table)} where id = :id",
-                        {"id": value},
-                    )).first()
+                    row = (
+                        await db.execute(
+                            f"select name, name_zh from {escape_sqlite(other_table)} where id = :id",
+                            {"id": value},
+                        )
+                    ).first()
                     if row:
                         chip["label"], chip["name_zh"] = row["name"], row["name_zh"]
                         chip["href"] = self.datasette.urls.row(self.database, other_table, value)
@@ -171,8 +209,12 @@ def export_url(datasette, request, database: str, table: str, fmt: str, extra: l
 
 
 def _without(request, key: str, value: str) -> str:
-    pairs = [(k, v) for k in request.args for v in request.args.getlist(k)
-             if (k, v) != (key, value) and k not in ("_next", "_page")]
+    pairs = [
+        (k, v)
+        for k in request.args
+        for v in request.args.getlist(k)
+        if (k, v) != (key, value) and k not in ("_next", "_page")
+    ]
     return f"{request.path}?{urlencode(pairs)}" if pairs else request.path
 
 
