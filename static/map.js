@@ -1,8 +1,14 @@
-// The map of places (templates/query-archive-places_map.html): reads every page of the places JSON named in
+// The map of places (templates/query-archive-places_map.html), an ES module: loads Leaflet and its
+// marker-cluster plugin (data-leaflet, data-markercluster), reads every page of the places JSON named in
 // data-places, clusters the markers, and builds popups from text nodes only (names are data, never HTML).
-document.addEventListener("DOMContentLoaded", () => {
-  const el = document.getElementById("places-map");
-  if (!el || !window.L) return;
+const el = document.getElementById("places-map");
+if (el) {
+  await import(el.dataset.leaflet);
+  await import(el.dataset.markercluster);
+  draw();
+}
+
+function draw() {
   const status = document.getElementById("places-map-status");
   const map = L.map(el, { worldCopyJump: true }).setView([25, 110], 3);
   L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
@@ -34,4 +40,4 @@ document.addEventListener("DOMContentLoaded", () => {
     if (shown) map.fitBounds(cluster.getBounds(), { maxZoom: 5 });
   }
   load(el.dataset.places).catch(() => { if (status) status.textContent = "⚠"; });
-});
+}
