@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: run test lint setup system-deps sample corpus messages
+.PHONY: run test lint setup system-deps node-deps sample corpus messages
 
 $(BIN)/activate-installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -27,8 +27,15 @@ run: sample
 lint: setup
 	$(BIN)/ruff check .
 
-test: setup system-deps lint
+test: setup system-deps node-deps lint
 	$(BIN)/python -m pytest -q -n 2
+
+# axe-core for the accessibility scan in tests/test_browser.py (npm, pinned in package-lock.json).
+node-deps: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # The whole shared corpus (about 64,000 files), for benchmarks.
 corpus: setup
