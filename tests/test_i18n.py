@@ -143,7 +143,8 @@ def html_any(client, path: str, lang: str) -> LexborHTMLParser:
 
 def text_nodes(tree: LexborHTMLParser) -> set[str]:
     """The page's own words, one text node each: data (titles, names; marked with lang) left out."""
-    for node in tree.css("script, style, code, [lang]:not(html), .article-list, table.entity-rows tbody, svg"):
+    data = "script, style, code, svg, [lang]:not(html), .article-list, table.entity-rows tbody"
+    for node in tree.css(data):
         node.decompose()
     texts = (
         " ".join(node.text(deep=False).split())
