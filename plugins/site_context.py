@@ -399,6 +399,21 @@ async def filtered_where(datasette, request, database: str, table: str) -> tuple
     return (f"where {' and '.join(where_clauses)}" if where_clauses else ""), params
 
 
+def page_window(current: int, pages: int) -> list[int]:
+    """The page numbers a pager shows: the first, the last, and WINDOW either side of the current one."""
+    return sorted({1, pages, *range(max(current - WINDOW, 1), min(current + WINDOW, pages) + 1)})
+
+
+def numbered_links(request, current: int, pages: int) -> list[dict]:
+    """Pager links for lists paged with ``?page=n`` (entity pages), in the shape PageLinks.links gives."""
+    links, previous = [], 0
+    for page in page_window(current, pages) if pages > 1 else []:
+        url = None if page == current else _with_args(request, {"page": str(page)})
+        links.append({"page": page, "url": url, "gap": page - previous > 1})
+        previous = page
+    return links
+
+
 def page_number(request) -> int:
     try:
         return max(int(request.args.get("_page", "1")), 1)
@@ -433,7 +448,7 @@ class PageLinks:
             return []
         pages = (total + page_size - 1) // page_size
         current = min(page_number(self.request), pages)
-        wanted = sorted({1, pages, *range(max(current - WINDOW, 1), min(current + WINDOW, pages) + 1)})
+        wanted = page_window(current, pages)
         where, params = await filtered_where(self.datasette, self.request, self.database, self.table)
         links, previous = [], 0
         for page in wanted:
@@ -598,7 +613,7 @@ def extra_template_vars(datasette, request, database, table, view_name):
             "sql",
         )
     }
-    table_helpers = {}
+    table_helpers = {"numbered_links": lambda page, pages: numbered_links(request, page, pages)}
     if view_name == "table" and request is not None and database == DATABASE:
         pages = PageLinks(queries, datasette, request, database, table)
         filters = TableFilters(queries, datasette, request, database, table)
