@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import io
 import re
 import shutil
@@ -23,6 +24,7 @@ from conftest import SiteClient, site_datasette
 from selectolax.lexbor import LexborHTMLParser
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def page(client, path: str, lang: str = "en", status: int = 200, **params) -> LexborHTMLParser:
@@ -592,3 +594,60 @@ def test_serve_sh_serves_a_file_of_any_name_as_archive(serve_site, sample_db, tm
     home = httpx.get(f"{url}/", headers={"accept-language": "en-US,en;q=0.9"})
     assert home.status_code == 200 and '<html lang="en">' in home.text
     assert httpx.get(f"{url}/archive/articles.json?_size=1").status_code == 200
+
+
+def load_plugin(name: str):
+    """A plugins/ file as a module (Datasette loads them by path; they are not a package)."""
+    spec = importlib.util.spec_from_file_location(f"site_plugin_{name}", REPO / "plugins" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_coverage_leaves_stray_months_out_of_the_axis():
+    charts = load_plugin("charts")
+    rows = [("2014-09", 10), ("2019-07", 2), ("2019-09", 26), ("2020-01", 196), ("2020-06", 109),
+            ("2020-09", 9547), ("2021-01", 7559)]
+    cover = charts.coverage(rows)
+    assert cover.series[0] == ("2019-07", 2) and cover.series[-1] == ("2021-01", 7559)
+    assert len(cover.series) == 19 and ("2019-08", 0) in cover.series
+    assert cover.outliers == [("2014-09", 10)] and cover.outlier_count == 10
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit", "shown"),
+    [
+        ("img", None, (None, None)),
+        ("。", None, (None, None)),
+        ("[泪]", None, (None, None)),
+        ("（大纪元）", None, (None, "（大纪元）")),
+        ("©Getty Images", None, (None, "©Getty Images")),
+        ("美国国务卿蓬佩奥", "REUTERS", ("美国国务卿蓬佩奥", "REUTERS")),
+        ("Presentational grey line", None, "left out"),
+        ("2px presentational grey line", None, "left out"),
+    ],
+)
+def test_caption_rules(caption, credit, shown):
+    figure = load_plugin("site_context").CAPTIONS.figure({"caption": caption, "credit": credit, "src": "x"})
+    assert (figure and (figure["caption"], figure["credit"])) or shown == "left out"
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("Pompeo", True),
+        ("pompeo", True),
+        ("蓬佩奥", True),
+        ("龐佩奧", True),
+        ("mike-pompeo", True),
+        ("Secretary Pompeo", True),
+        ("Pomp", False),
+        ("", False),
+    ],
+)
+def test_name_matches_any_name_alias_or_word(text, matches):
+    name_search = load_plugin("name_search")
+    aliases = '["Michael Pompeo", "Secretary Pompeo", "迈克·蓬佩奥"]'
+    assert (
+        name_search.name_matches(text, "Mike Pompeo", "蓬佩奥", "龐佩奧", "mike-pompeo", aliases) == matches
+    )
