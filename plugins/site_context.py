@@ -613,11 +613,15 @@ def extra_template_vars(datasette, request, database, table, view_name):
             "sql",
         )
     }
-    table_helpers = {"numbered_links": lambda page, pages: numbered_links(request, page, pages)}
+    table_helpers = {
+        "numbered_links": lambda page, pages: numbered_links(request, page, pages),
+        # Open Graph and citations need the full URL, with the host the reader used.
+        "absolute_url": lambda path: datasette.absolute_url(request, path) if request else path,
+    }
     if view_name == "table" and request is not None and database == DATABASE:
         pages = PageLinks(queries, datasette, request, database, table)
         filters = TableFilters(queries, datasette, request, database, table)
-        table_helpers = {
+        table_helpers |= {
             "page_links": pages.links,
             "page_number": page_number(request),
             "filter_chips": filters.chips,

@@ -272,6 +272,9 @@ def test_article_page(client, db):
     citation = tree.css_first(".cite .citation").text()
     assert article["title"] in citation and f"/archive/articles/{article['id']}" in citation
     assert tree.css_first('meta[property="og:title"]').attributes["content"] == article["title"]
+    assert tree.css_first('meta[property="og:url"]').attributes["content"] == (
+        f"http://localhost/archive/articles/{article['id']}"
+    )
 
 
 def test_article_neighbours_are_the_outlets_adjacent_articles(client, db):
