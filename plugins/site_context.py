@@ -455,7 +455,7 @@ class PageLinks:
             url = None
             if page != current:
                 url = await self._url(
-                    page, pages, total, page_size, column, bool(sort_desc), primary_keys[0], where, params
+                    page, total, page_size, column, bool(sort_desc), primary_keys[0], where, params
                 )
             links.append({"page": page, "url": url, "gap": page - previous > 1})
             previous = page
@@ -464,7 +464,6 @@ class PageLinks:
     async def _url(
         self,
         page: int,
-        pages: int,
         total: int,
         page_size: int,
         column: str,
