@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: run test lint setup system-deps sample corpus
+.PHONY: run test lint setup system-deps node-deps sample corpus messages
 
 $(BIN)/activate-installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -27,9 +27,23 @@ run: sample
 lint: setup
 	$(BIN)/ruff check .
 
-test: setup system-deps lint
+test: setup system-deps node-deps lint
 	$(BIN)/python -m pytest -q -n 2
+
+# axe-core for the accessibility scan in tests/test_browser.py (npm, pinned in package-lock.json).
+node-deps: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # The whole shared corpus (about 64,000 files), for benchmarks.
 corpus: setup
 	$(BIN)/python build_db.py ../shared/corpus/feedmirror-2020.tar.xz --db corpus.db
+
+# The site's message catalogue: extract marked text from templates, merge it into locales/zh (then translate
+# the new entries; tests/test_i18n.py fails while any is missing). Catalogues compile at import.
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k pgettext:1c,2 -k npgettext:1c,2,3 --no-location --sort-output \
+		-o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -l zh --no-fuzzy-matching

@@ -80,6 +80,20 @@ async def labels_for(datasette, database: str, relation: Relation, values: list)
     return {str(value): label for (_, value), label in expanded.items()}
 
 
+async def chinese_names_for(datasette, database: str, relation: Relation, values: list) -> dict:
+    """value -> the other table's name_zh (people, organizations and places all have one)."""
+    if not values:
+        return {}
+    params = {f"v{i}": value for i, value in enumerate(values)}
+    rows = await datasette.execute(
+        database,
+        f"select id, name_zh from {escape_sqlite(relation.other_table)} "
+        f"where id in ({', '.join(':' + name for name in params)})",
+        params,
+    )
+    return {str(row["id"]): row["name_zh"] for row in rows}
+
+
 class ManyToManyFacet(Facet):
     type = "m2m"
 
@@ -112,13 +126,15 @@ class ManyToManyFacet(Facet):
             custom_time_limit=self.ds.setting("facet_time_limit_ms"),
         )
         counted = rows.rows[:size]
-        labels = await labels_for(self.ds, self.database, relation, [row["value"] for row in counted])
+        values = [row["value"] for row in counted]
+        labels = await labels_for(self.ds, self.database, relation, values)
+        chinese = await chinese_names_for(self.ds, self.database, relation, values)
         return {
             "name": relation.other_table,
             "type": self.type,
             "hideable": source != "metadata",
             "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_m2m"})),
-            "results": [self._value(relation, row, labels) for row in counted],
+            "results": [self._value(relation, row, labels, chinese) for row in counted],
             "truncated": len(rows) > size,
         }
 
@@ -137,7 +153,7 @@ class ManyToManyFacet(Facet):
             f"group by {col} order by count desc, value limit {size + 1}"
         )
 
-    def _value(self, relation: Relation, row, labels: dict) -> dict:
+    def _value(self, relation: Relation, row, labels: dict, chinese: dict) -> dict:
         value = str(row["value"])
         selected = value in self.request.args.getlist(relation.arg)
         if selected:
@@ -147,6 +163,7 @@ class ManyToManyFacet(Facet):
         return {
             "value": row["value"],
             "label": labels.get(value, value),
+            "label_zh": chinese.get(value),
             "count": row["count"],
             "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
             "selected": selected,
@@ -173,28 +190,3 @@ def filters_from_request(request, database, table, datasette):
         return FilterArguments(where, params, descriptions)
 
     return m2m_filters
-
-
-@hookimpl
-def extra_template_vars(request, datasette, database, table, view_name):
-    """``active_m2m_filters()``: the m2m filters on a table page, named, each with a link that removes it."""
-    if view_name != "table" or request is None:
-        return {}
-
-    async def active_m2m_filters() -> list[dict]:
-        active = []
-        for relation in await configured_relations(datasette, request, database, table):
-            values = request.args.getlist(relation.arg)
-            labels = await labels_for(datasette, database, relation, values) if values else {}
-            active.extend(
-                {
-                    "table": relation.other_table,
-                    "value": value,
-                    "label": labels.get(value, value),
-                    "remove_url": datasette.urls.path(path_with_removed_args(request, {relation.arg: value})),
-                }
-                for value in values
-            )
-        return active
-
-    return {"active_m2m_filters": active_m2m_filters}

@@ -1,7 +1,14 @@
-"""Shared fixtures: the sample corpus built into a real archive.db, and the real site serving it."""
+"""Shared fixtures: the sample corpus built into a real archive.db, the site in-process, and served for real.
+
+Site tests use ``client``: the real Datasette app (our metadata, plugins, templates, static files and the
+settings of scripts/serve.sh) called in-process through ``datasette.client``. Browser tests and the one
+smoke test of scripts/serve.sh use ``live_server``.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import socket
 import sqlite3
 import subprocess
@@ -9,9 +16,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import yaml
+from datasette.app import Datasette
 
 REPO = Path(__file__).resolve().parents[1]
 SERVER_START_TIMEOUT_S = 30
@@ -99,8 +109,57 @@ def db(sample_db: Path) -> sqlite3.Connection:
     return conn
 
 
+def serve_settings() -> dict:
+    """The ``--setting NAME VALUE`` pairs of scripts/serve.sh, typed for Datasette (one source of truth)."""
+    text = (REPO / "scripts" / "serve.sh").read_text()
+    typed = {"on": True, "off": False}
+    return {
+        name: typed.get(value, int(value) if value.isdigit() else value)
+        for name, value in re.findall(r"--setting (\w+) (\S+)", text)
+    }
+
+
+def site_datasette(db: Path) -> Datasette:
+    """The public site as scripts/serve.sh configures it, in-process, serving ``db`` (named archive.db)."""
+    return Datasette(
+        immutables=[str(db)],
+        metadata=yaml.safe_load((REPO / "metadata.yml").read_text()),
+        plugins_dir=str(REPO / "plugins"),
+        template_dir=str(REPO / "templates"),
+        static_mounts=[("assets", str(REPO / "static"))],
+        settings=serve_settings(),
+    )
+
+
+class SiteClient:
+    """Synchronous requests to an in-process Datasette (its ``datasette.client``) on one event loop."""
+
+    def __init__(self, datasette: Datasette) -> None:
+        self.datasette = datasette
+        self.loop = asyncio.new_event_loop()
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        """``path`` may be a full URL the site wrote (facet toggles are absolute): only its path is used."""
+        url = urlsplit(path)
+        path = url.path + (f"?{url.query}" if url.query else "")
+        return self.loop.run_until_complete(self.datasette.client.request(method, path, **kwargs))
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path: str, **kwargs) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def close(self) -> None:
+        self.loop.close()
+
+
 @pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    """An HTTP client for the live sample site."""
-    with httpx.Client(base_url=live_server, timeout=20) as client:
-        yield client
+def client(sample_db: Path) -> Iterator[SiteClient]:
+    """Requests to the site serving the sample archive, in-process."""
+    site = SiteClient(site_datasette(sample_db))
+    yield site
+    site.close()
