@@ -142,7 +142,8 @@ def test_snippets_mark_words_converted_as_words(ds):
 
 
 def search_page(ds: Datasette, **params: str) -> HTMLParser:
-    response = get(ds, "/search", params=params)
+    """The search page, in English unless lang= is given."""
+    response = get(ds, "/search", params={"lang": "en", **params})
     assert response.status_code == 200, response.text
     return HTMLParser(response.text)
 
@@ -174,6 +175,7 @@ def test_a_name_adds_the_articles_linked_to_it_and_says_so(ds):
     page = search_page(ds, q="王毅")
     assert results(page) == ["王毅会见布林肯讨论中美关系", ARTICLES[0][3]]  # text matches first
     assert "2 articles: 1 contain 王毅, 1 more are linked to Wang Yi 王毅" in summary(page)
+    assert "2 篇文章：1 篇含有 王毅，另有 1 篇关联到 王毅 Wang Yi" in summary(search_page(ds, q="王毅", lang="zh"))
     assert results(search_page(ds, q="王毅", names="0")) == ["王毅会见布林肯讨论中美关系"]
     assert set(results(search_page(ds, q="Wang Yi"))) == {ARTICLES[0][3], "王毅会见布林肯讨论中美关系"}
 

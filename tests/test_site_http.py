@@ -334,9 +334,9 @@ def figures_site(sample_db, tmp_path_factory):
     source = conn.execute("select id from sources limit 1").fetchone()[0]
     body = "\n\n".join(f"第{i}段：這是一篇關於會談的測試報導，內容由測試者撰寫。" for i in range(1, 7))
     article = conn.execute(
-        "insert into articles (slug, source_id, fingerprint, format, title, language, published_date, "
-        "published_month, body, word_count) values ('figures-test', ?, 'figures-test', 'generic', "
-        "'測試：兩國外長舉行會談', 'zh', '2020-10-02', '2020-10', ?, 100)",
+        "insert into articles (slug, source_id, fingerprint, body_key, format, title, language, "
+        "published_date, published_month, body, word_count) values ('figures-test', ?, 'figures-test', "
+        "'figures-test', 'generic', '測試：兩國外長舉行會談', 'zh', '2020-10-02', '2020-10', ?, 100)",
         [source, body],
     ).lastrowid
     images = [
