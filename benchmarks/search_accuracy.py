@@ -14,6 +14,10 @@ raw title, summary, body, captions and tags that knows nothing of the index:
 Recall = found and present / present. Literal precision = present / found through the text.
 Targets: recall ≥ 99% for every term, precision ≥ 97% for every term that is not an entity's name;
 for entity names the articles found only through the entity link are counted apart.
+
+Then, for 20 common queries, the first ten results of the search page (its ranking SQL, shipped in
+the file): none may be a headline-only stub, and no two may be captures of one URL or copies of one
+text (superseded versions are merged into their article by the builder, so none can appear).
 """
 
 from __future__ import annotations
@@ -147,9 +151,32 @@ def main() -> int:
                 print(f"    missed {article_id}")
             for article_id in sorted(literal - truth)[:3]:
                 print(f"    not present {article_id}")
-    del search
-    print(f"\n{len(TERMS)} terms; below target: {', '.join(failures) or 'none'}")
+    print(f"\n{len(TERMS)} terms; below target: {', '.join(failures) or 'none'}\n")
+    failures += top_ten(conn, search)
     return 1 if failures else 0
+
+
+COMMON_QUERIES = ["中美关系", "特朗普", "拜登", "习近平", "台湾", "香港", "新冠", "疫苗", "贸易", "华为",
+                  "新疆", "南海", "外交部", "美国大选", "国家安全法", "China", "Trump", "Biden",
+                  "Hong Kong", "trade"]
+
+
+def top_ten(conn: sqlite3.Connection, search: Search) -> list[str]:
+    """Queries whose first ten results hold a stub, two captures of one URL or two copies of one text."""
+    print(f"{'query':<14}{'hits':>8}  stubs in top 10  same URL/text twice")
+    bad = []
+    for q in COMMON_QUERIES:
+        ranked = search.ranked(conn, q)
+        top = [article_id for article_id, _, _ in ranked[:10]]
+        marks = ", ".join("?" * len(top))
+        stubs, repeated = conn.execute(
+            "SELECT sum(is_stub), count(url_key) - count(DISTINCT url_key) + count(*)"
+            f" - count(DISTINCT body_key) FROM articles WHERE id IN ({marks})", top).fetchone()
+        print(f"{q:<14}{len(ranked):>8}  {stubs:>15}  {repeated:>19}")
+        if stubs or repeated:
+            bad.append(q)
+    print(f"\n{len(COMMON_QUERIES)} queries; a stub or a repeat in the top ten: {', '.join(bad) or 'none'}")
+    return bad
 
 
 if __name__ == "__main__":
