@@ -68,7 +68,7 @@ def make(source_db: Path, out_db: Path, count: int) -> None:
         if n % 50000 == 0:
             print(f"{n:>9} articles, {time.monotonic() - started:.0f} s", flush=True)
     writer = ArchiveWriter(out, outlets=None, entity_ids={})  # only its totals and search tables
-    writer.refresh_totals()
+    writer.finish()
     out.execute("COMMIT")
     out.execute("ANALYZE")
     out.close()

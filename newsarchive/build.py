@@ -128,6 +128,7 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     conn = sqlite3.connect(temp_path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")  # the temp file is thrown away on any failure
     conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MB: the search index's merges stay in memory
     conn.execute("PRAGMA foreign_keys = ON")
     schema.create(conn)
     conn.execute("BEGIN")
@@ -152,8 +153,7 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
         bar.update(1)
     bar.close()
     _prune(writer, known, seen, {input_name(path) for path in inputs})
-    writer.finish_search_index()
-    writer.refresh_totals()
+    writer.finish()
     conn.execute("ANALYZE")  # planner statistics: the site's facet queries pick the right indexes
     _write_meta(conn, version)
     conn.execute("COMMIT")

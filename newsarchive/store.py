@@ -38,6 +38,9 @@ FTS_INSERT = (f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
               f"VALUES (:rowid, {', '.join(':' + c for c in FTS_COLUMNS)})")
 FTS_DELETE = (f"INSERT INTO articles_fts (articles_fts, rowid, {', '.join(FTS_COLUMNS)}) "
               f"VALUES ('delete', :rowid, {', '.join(':' + c for c in FTS_COLUMNS)})")
+# Index writes wait outside the per-file savepoints and run in batches: FTS5 writes its pending terms out
+# as a new segment at every savepoint release, which made the release cost more than everything else.
+FTS_BATCH = 2000
 
 # Denormalised counts the site reads on every page, and the aggregated candidate list.
 REFRESH_TOTALS = [
@@ -85,9 +88,12 @@ class ArchiveWriter:
         self.outcome = Outcome()
         self._outlet_ids: dict[str, int] = {}
         # After clear_search_index(), articles get no 'delete' of old index values; the ones this build
-        # does not rewrite are indexed again by finish_search_index().
+        # does not rewrite are indexed again by finish().
         self._index_cleared = False
         self._indexed: set[int] = set()
+        self._pending: list[tuple[str, dict]] = []  # index writes of the file being stored
+        self._undo: list[tuple[int, bool]] = []  # its changes to _indexed, undone if the file fails
+        self._queue: list[tuple[str, dict]] = []  # index writes of stored files, run in batches
 
     def known_sources(self) -> dict[tuple[str, str], tuple[int, str]]:
         rows = self.conn.execute("SELECT input, path, id, sha256 FROM sources")
@@ -98,12 +104,19 @@ class ArchiveWriter:
     def write(self, item: Processed) -> None:
         """Store one file; if its rows cannot be stored, it is recorded as an error instead (never fatal)."""
         self.conn.execute("SAVEPOINT one_file")
+        self._pending, self._undo = [], []
         try:
             self._write(item)
         except (sqlite3.Error, UnicodeError, ValueError, OverflowError) as error:
             self.conn.execute("ROLLBACK TO one_file")
+            for article_id, was_indexed in reversed(self._undo):
+                (self._indexed.add if was_indexed else self._indexed.discard)(article_id)
+            self._pending, self._undo = [], []
             self._write(_as_storage_error(item, error))
         self.conn.execute("RELEASE one_file")
+        self._queue += self._pending
+        if len(self._queue) >= FTS_BATCH:
+            self._run_index_writes()
 
     def _write(self, item: Processed) -> None:
         source_id, old_article = self._upsert_source(item)
@@ -265,8 +278,8 @@ class ArchiveWriter:
         self.conn.executemany(
             "INSERT INTO candidate_mentions (article_id, kind, name, language, count) VALUES (?, ?, ?, ?, ?)",
             [(article_id, *candidate) for candidate in content["candidates"]])
-        self.conn.execute(FTS_INSERT, {"rowid": article_id, **(fts or self._fts_of(content))})
-        self._indexed.add(article_id)
+        self._pending.append((FTS_INSERT, {"rowid": article_id, **(fts or self._fts_of(content))}))
+        self._mark_indexed(article_id, True)
 
     @staticmethod
     def _fts_of(content: dict) -> dict[str, str]:
@@ -285,10 +298,14 @@ class ArchiveWriter:
 
     def _clear_children(self, article_id: int) -> None:
         if not self._index_cleared or article_id in self._indexed:
-            self.conn.execute(FTS_DELETE, {"rowid": article_id, **self._stored_fts(article_id)})
-        self._indexed.discard(article_id)
+            self._pending.append((FTS_DELETE, {"rowid": article_id, **self._stored_fts(article_id)}))
+        self._mark_indexed(article_id, False)
         for table in ARTICLE_CHILDREN:
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+
+    def _mark_indexed(self, article_id: int, indexed: bool) -> None:
+        self._undo.append((article_id, article_id in self._indexed))
+        (self._indexed.add if indexed else self._indexed.discard)(article_id)
 
     def _clear_article(self, article_id: int) -> None:
         self._clear_children(article_id)
@@ -423,17 +440,24 @@ class ArchiveWriter:
         self._index_cleared = True
         self._indexed.clear()
 
-    def finish_search_index(self) -> None:
-        """Index again the articles a cleared build did not rewrite (files of inputs not given this time)."""
-        if not self._index_cleared:
-            return
-        for (article_id,) in self.conn.execute("SELECT id FROM articles").fetchall():
-            if article_id not in self._indexed:
-                self.conn.execute(FTS_INSERT, {"rowid": article_id, **self._stored_fts(article_id)})
-                self._indexed.add(article_id)
-        self._index_cleared = False
+    def _run_index_writes(self) -> None:
+        # In rowid order (keeping each article's own delete before its insert): FTS5 flushes its pending
+        # terms to disk whenever a write's rowid is not above the previous one's.
+        for _, _, sql, values in sorted((values["rowid"], n, sql, values)
+                                         for n, (sql, values) in enumerate(self._queue)):
+            self.conn.execute(sql, values)
+        self._queue = []
 
-    def refresh_totals(self) -> None:
+    def finish(self) -> None:
+        """Complete the archive after the last file: the index writes still waiting, the articles a
+        cleared index lacks (files of inputs not given this time), totals and the search tables."""
+        self._run_index_writes()
+        if self._index_cleared:
+            for (article_id,) in self.conn.execute("SELECT id FROM articles").fetchall():
+                if article_id not in self._indexed:
+                    self.conn.execute(FTS_INSERT, {"rowid": article_id, **self._stored_fts(article_id)})
+                    self._indexed.add(article_id)
+            self._index_cleared = False
         for statement in REFRESH_TOTALS:
             self.conn.execute(statement)
         self._write_search_tables()

@@ -113,7 +113,7 @@ def build_fixture_db(path: Path, articles: list[tuple] = ARTICLES) -> Path:
         result = Processed("fixture", f"{slug}.txt", slug, 0, "ok")
         pipeline.describe(result, parsed)
         writer.write(result)
-    writer.refresh_totals()
+    writer.finish()
     conn.execute("UPDATE articles SET slug = substr((SELECT path FROM sources WHERE id = source_id), 1,"
                  " length((SELECT path FROM sources WHERE id = source_id)) - 4)")
     conn.execute("COMMIT")
