@@ -40,17 +40,26 @@ class ResultTooLarge(sqlite3.OperationalError):
 
 
 def budgeted_rows(make_row: Callable, budget: int = MAX_RESULT_CHARS) -> Callable:
-    """A row factory that builds rows with ``make_row`` and fails a cursor once its rows pass ``budget``."""
-    spent: weakref.WeakKeyDictionary[sqlite3.Cursor, int] = weakref.WeakKeyDictionary()
+    """A row factory that builds rows with ``make_row`` and fails a cursor once its rows pass ``budget``.
+
+    A connection serves one query at a time, so the count restarts whenever the rows come from another
+    cursor (held weakly: a finished cursor must be free to go).
+    """
+    current: weakref.ref = weakref.ref(budgeted_rows)  # no cursor yet
+    spent = 0
 
     def row_factory(cursor: sqlite3.Cursor, values: tuple) -> object:
-        size = spent.get(cursor, 0) + sum(len(v) for v in values if isinstance(v, str | bytes))
-        if size > budget:
+        nonlocal current, spent
+        if current() is not cursor:
+            current, spent = weakref.ref(cursor), 0
+        for value in values:
+            if value.__class__ is str or value.__class__ is bytes:
+                spent += len(value)
+        if spent > budget:
             raise ResultTooLarge(
                 f"The result is too large (more than {budget:,} characters); select fewer or shorter "
                 "columns, or fewer rows (add a limit or a smaller _size)."
             )
-        spent[cursor] = size
         return make_row(cursor, values)
 
     return row_factory
