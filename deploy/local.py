@@ -65,8 +65,10 @@ def nginx_site(listen: str, worker_ports: list[int], release_dir: Path, cache_di
                   (DEPLOY / "nginx" / "archive.conf").read_text())
 
 
-def nginx_main(workdir: Path, site: Path) -> str:
+def nginx_main(workdir: Path, site: Path, access_log: bool = False) -> str:
     """A whole nginx.conf for running nginx from ``workdir`` in the foreground, including ``site``."""
+    log = (f"log_format timed '$status $request_time $upstream_cache_status \"$request_uri\"';\n"
+           f"    access_log {workdir}/logs/access.log timed;") if access_log else "access_log off;"
     # Started as root (as in this project's containers), nginx would switch its workers to nobody, who may
     # not reach a working folder under a private directory; this local replica keeps the caller's user.
     # Production runs Debian's nginx, whose workers are www-data (deploy/README.md).
@@ -81,7 +83,7 @@ http {{
     default_type application/octet-stream;
     sendfile on;
     tcp_nopush on;
-    access_log off;
+    {log}
     client_body_temp_path {workdir}/tmp/body;
     proxy_temp_path {workdir}/tmp/proxy;
     fastcgi_temp_path {workdir}/tmp/fastcgi;
@@ -185,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=REPO / "build" / "deploy", help="working folder")
     parser.add_argument("--worker-memory-mb", type=float, default=1024,
                         help="restart a worker whose private memory passes this (default 1024)")
+    parser.add_argument("--access-log", action="store_true", help="log each request's time and cache status")
     parser.add_argument("--print-nginx-site", action="store_true", help="print the production site file")
     parser.add_argument("--release-dir", type=Path, default=Path("/srv/archive/release"))
     parser.add_argument("--worker-ports", default="8101,8102,8103")
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     ports = [free_port() for _ in range(args.workers)]
     site = workdir / "archive.conf"
     site.write_text(nginx_site(f"127.0.0.1:{args.port}", ports, release_dir, workdir / "cache"))
-    (workdir / "nginx.conf").write_text(nginx_main(workdir, site))
+    (workdir / "nginx.conf").write_text(nginx_main(workdir, site, args.access_log))
     nginx = ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf")]
     subprocess.run([*nginx, "-t", "-q"], check=True)
 
@@ -217,15 +220,18 @@ def main(argv: list[str] | None = None) -> int:
                                         "-h", "127.0.0.1", "-p", str(port)],
                      workdir / "logs" / f"worker-{port}.log", memory_env, args.worker_memory_mb)
                for port in ports]
-    supervisor = Supervisor([*workers, Child("nginx", nginx, workdir / "logs" / "nginx.log")])
+    front = Child("nginx", nginx, workdir / "logs" / "nginx.log")
+    supervisor = Supervisor([*workers, front])
     signal.signal(signal.SIGTERM, supervisor.stop)
     signal.signal(signal.SIGINT, supervisor.stop)
     try:
-        for child in supervisor.children:
-            child.start()
+        # Workers first: nginx would mark a worker that refuses connections as down for a while.
+        for worker in workers:
+            worker.start()
         for worker, port in zip(workers, ports, strict=True):
             wait_until_answering(f"http://127.0.0.1:{port}/-/versions.json", [worker])
-        wait_until_answering(f"http://127.0.0.1:{args.port}/-/versions.json", supervisor.children)
+        front.start()
+        wait_until_answering(f"http://127.0.0.1:{args.port}/-/versions.json", [front])
         log(f"serving http://127.0.0.1:{args.port}/ with {args.workers} workers (ports {ports}); logs in "
             f"{workdir / 'logs'}")
         while not supervisor.stopping:
