@@ -24,7 +24,7 @@ from datasette.views.base import DatasetteError
 
 HEAVY_SLOTS = 1
 MAX_WAITING = 64
-WAIT_SECONDS = 10.0
+WAIT_SECONDS = 5.0
 
 ASGIApp = Callable[..., Awaitable[None]]
 

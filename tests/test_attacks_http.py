@@ -78,7 +78,7 @@ HIDDEN_PATHS = ["/-/databases.json", "/-/databases", "/-/threads.json", "/-/plug
                 "/archive/articles/-/insert"]
 SECURITY_HEADERS = ["content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy"]
 INTERNALS = re.compile(r"Traceback|StopIteration|KeyError|\.py\", line|site-packages|/tmp/|/work/")
-MEMORY_BOUND_MB = 400  # the server's private memory (RssAnon) while every attack runs
+MEMORY_BOUND_MB = 200  # the server's private memory (RssAnon) while every attack runs (about 45 MB seen)
 HOME_PROBE_SECONDS = 1.0  # the median home page probe made while the attacks run
 
 
@@ -198,12 +198,11 @@ def test_searches_over_the_term_cap_are_refused(attacked: str, db) -> None:
     """Issue 15.2: 6,000 OR-ed words ran 17 s in one step; the cap counts terms as the search runs them."""
     words = " OR ".join(["china", "trade", "talks"] * 300)
     chinese = "中美关系" * 10  # one term per character
-    for path, name in (("/search", "q"), ("/archive/articles.json", "_search"),
-                       ("/archive/ranked_search.json", "q")):
-        for q in (words, chinese):
-            response = httpx.get(attacked + path, params={name: q}, timeout=30)
-            assert_error_page(response, 400)
-            assert "at most 32 words" in response.text
+    for path, name, q in (("/search", "q", words), ("/archive/articles.json", "_search", chinese),
+                          ("/archive/ranked_search.json", "q", words)):
+        response = httpx.get(attacked + path, params={name: q}, timeout=30)
+        assert_error_page(response, 400)
+        assert "at most 32 words" in response.text
     title = db.execute("select title from articles where language = 'en' limit 1").fetchone()[0]
     assert httpx.get(attacked + "/search", params={"q": title}).status_code == 200
 
@@ -270,7 +269,7 @@ def test_the_site_withstands_every_attack_at_once(attacked: str) -> None:
     for thread in attackers:
         thread.start()
     try:
-        deadline = time.monotonic() + 8
+        deadline = time.monotonic() + 6
         with httpx.Client(base_url=attacked, timeout=10) as client:
             while time.monotonic() < deadline:
                 memory.append(private_memory_mb(pid))
