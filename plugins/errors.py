@@ -43,7 +43,8 @@ def public_error(exception: BaseException) -> Exception | None:
         return None
     if isinstance(exception, QueryInterrupted):
         return DatasetteError(
-            "This took too long and was stopped. Try a narrower search or fewer filters.",
+            "This took longer than the public site's time limit and was stopped. "
+            "Try a narrower search or fewer filters.",
             title="SQL Interrupted", status=400)
     if isinstance(exception, OverflowError):
         return BadRequest("A number in the address is too large.")

@@ -7,16 +7,15 @@ link and one of our own images in another, is opened in chromium and both popups
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
+import test_xss
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+browser = test_xss.browser  # the chromium fixture (skips when Debian's chromium is absent)
+
 POPUPS = (
     "select -30.0 as latitude, -120.0 as longitude, json_object('title', 'Hostile', "
     "'link', 'javascript:window.__popup = 1', 'image', 'https://images.example.net/x.png') as popup "
@@ -25,18 +24,6 @@ POPUPS = (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def popup_html(page, title: str) -> str:
