@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: run test lint setup system-deps node-deps sample corpus messages
+.PHONY: run test lint setup system-deps node-deps sample corpus messages release deploy-local
 
 $(BIN)/activate-installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -13,10 +13,12 @@ $(BIN)/activate-installed: requirements.txt
 
 setup: $(BIN)/activate-installed
 
-# Debian's chromium (browser tests), a CJK font for its screenshots, and wrk (load script); only when missing.
+# Debian's chromium (browser tests), a CJK font for its screenshots, wrk (load script) and nginx (the
+# deployment recipe and its smoke test); only when missing.
 system-deps:
-	@command -v chromium >/dev/null && command -v wrk >/dev/null && [ -d /usr/share/fonts/truetype/wqy ] || \
-		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei wrk >/dev/null)
+	@command -v chromium >/dev/null && command -v wrk >/dev/null && command -v nginx >/dev/null && \
+		[ -d /usr/share/fonts/truetype/wqy ] || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei wrk nginx >/dev/null)
 
 sample: setup
 	$(BIN)/python build_db.py data/sample --db archive.db
@@ -47,3 +49,16 @@ messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k pgettext:1c,2 -k npgettext:1c,2,3 --no-location --sort-output \
 		-o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -l zh --no-fuzzy-matching
+
+# The files a host serves (DB, its SHA-256, a gzip copy) written into RELEASE_DIR: make release DB=corpus.db
+DB ?= archive.db
+RELEASE_DIR ?= build/release
+release: setup
+	$(BIN)/python deploy/release.py $(DB) $(RELEASE_DIR)
+
+# The production recipe on this machine: several Datasette workers on the released file behind nginx, on
+# http://127.0.0.1:$(DEPLOY_PORT) (DB=... to serve another database; the bundled sample by default).
+DEPLOY_PORT ?= 8080
+deploy-local: setup system-deps
+	@[ -f "$(DB)" ] || $(MAKE) sample
+	$(BIN)/python deploy/local.py $(DB) --port $(DEPLOY_PORT)

@@ -178,7 +178,9 @@ def request_cookie(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
 ASGIApp = Callable[..., Awaitable[None]]
 
 
-@hookimpl
+# trylast: outside every other wrapper but the security headers (also trylast), so error pages that
+# plugins/errors.py renders for refused or failed requests are in the reader's language too.
+@hookimpl(trylast=True)
 def asgi_wrapper() -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def app_in_language(scope, receive, send) -> None:

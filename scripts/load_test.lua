@@ -1,6 +1,9 @@
 -- wrk script for scripts/load_test.sh: requests the paths listed in a file (one per line, repeat a path
 -- to weight it) in random order, counts responses by status code and prints latency percentiles.
+-- A second argument "nocache" adds a random _nocache=N parameter (ignored by the site) to every request,
+-- so that no cache in front of the workers can answer.
 local paths = {}
+local nocache = false
 local threads = {}
 statuses = {}
 
@@ -9,6 +12,7 @@ function setup(thread)
 end
 
 function init(args)
+  nocache = args[2] == "nocache"
   for line in io.lines(args[1]) do
     if line ~= "" then table.insert(paths, line) end
   end
@@ -16,7 +20,11 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", paths[math.random(#paths)])
+  local path = paths[math.random(#paths)]
+  if nocache then
+    path = path .. (path:find("?", 1, true) and "&" or "?") .. "_nocache=" .. math.random(1, 1000000000)
+  end
+  return wrk.format("GET", path)
 end
 
 function response(status, headers, body)

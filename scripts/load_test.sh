@@ -2,15 +2,20 @@
 # Load test of the public site on 127.0.0.1 (bounded: it stops by itself).
 #
 #   scripts/load_test.sh DB [SECONDS] [CONNECTIONS]        e.g. scripts/load_test.sh corpus.db 60 50
+#   WORKERS=3 scripts/load_test.sh DB [SECONDS] [CONNECTIONS]
+#   NOCACHE=1 ...: every request carries a random parameter, so nginx's micro-cache never answers
 #
-# Serves DB with scripts/serve.sh on a free local port, then:
+# Serves DB with scripts/serve.sh on a free local port (one process) or, with WORKERS=N, with the production
+# recipe (deploy/local.py: N workers behind nginx; its release of DB is kept in DEPLOY_DIR, default
+# build/load-test-deploy, so it is written once per build), then:
 #   1. a short baseline (BASELINE_SECONDS, default 15) of wrk on a mix of real URLs picked from DB:
 #      home, search in English and Chinese, faceted and filtered tables, article, person, place and
 #      outlet pages, JSON and CSV;
 #   2. the same mix for SECONDS (default 60) at CONNECTIONS (default 50) while one extra client keeps
 #      sending expensive ad-hoc SQL (cross joins, endless recursion, full scans, huge strings), which
 #      the site's time limit must stop;
-# sampling the server's RSS every 5 seconds, and finally counting errors in the server log.
+# sampling the server's RSS every 5 seconds (the sum over the workers with WORKERS=N), and finally counting
+# errors in the server log(s).
 set -euo pipefail
 
 if [[ $# -lt 1 || ! -f "$1" ]]; then
@@ -39,14 +44,33 @@ trap cleanup EXIT
 
 port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
-"$root/scripts/serve.sh" "$db" -h 127.0.0.1 -p "$port" >"$work/server.log" 2>&1 &
+workers="${WORKERS:-0}"
+deploy_dir="${DEPLOY_DIR:-$root/build/load-test-deploy}"
+if [[ "$workers" -gt 0 ]]; then
+    "$python" "$root/deploy/local.py" "$db" --port "$port" --workers "$workers" --dir "$deploy_dir" \
+        >"$work/server.log" 2>&1 &
+else
+    "$root/scripts/serve.sh" "$db" -h 127.0.0.1 -p "$port" >"$work/server.log" 2>&1 &
+fi
 server=$!
-for _ in $(seq 1 600); do
-    curl -s -o /dev/null "$base/-/versions.json" && break
+# Ready when the site answers (and, with workers, when deploy/local.py says every worker does).
+for _ in $(seq 1 6000); do
+    if curl -s -o /dev/null "$base/-/versions.json"; then
+        [[ "$workers" -eq 0 ]] || grep -q "serving http" "$work/server.log" && break
+    fi
     kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
     sleep 0.1
 done
-datasette_pid="$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+# The Datasette processes: the one listening on the port, or every worker in nginx's upstream.
+if [[ "$workers" -gt 0 ]]; then
+    worker_ports="$(grep -o 'server 127.0.0.1:[0-9]*' "$deploy_dir/archive.conf" | cut -d: -f2)"
+else
+    worker_ports="$port"
+fi
+datasette_pids=""
+for p in $worker_ports; do
+    datasette_pids+="$(ss -ltnpH "sport = :$p" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2) "
+done
 
 # The URL mix: real ids and names from DB; repeated lines weigh a page type more.
 "$python" - "$db" >"$work/urls.txt" <<'PY'
@@ -81,7 +105,8 @@ echo "URL mix: $(wc -l <"$work/urls.txt") paths ($(sort -u "$work/urls.txt" | wc
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the test"
 
 run_wrk() {
-    wrk -t2 -c"$connections" -d"${1}s" --timeout 10s -s "$root/scripts/load_test.lua" "$base" -- "$work/urls.txt"
+    wrk -t2 -c"$connections" -d"${1}s" --timeout 10s -s "$root/scripts/load_test.lua" "$base" -- \
+        "$work/urls.txt" "$([[ -n "${NOCACHE:-}" ]] && echo nocache)"
 }
 
 # One client sending expensive SQL, one query after another, until told to stop.
@@ -106,8 +131,9 @@ expensive_sql() {
 # RssAnon is the server's own memory; RssFile is mostly the memory-mapped database (page cache, shared).
 sample_rss() {
     while [[ ! -e "$work/stop" ]]; do
-        awk '/^RssAnon|^RssFile/ { printf "%s %d ", $1, $2 / 1024 } END { print "" }' \
-            "/proc/$datasette_pid/status" >>"$work/rss.txt"
+        for pid in $datasette_pids; do cat "/proc/$pid/status"; done 2>/dev/null |
+            awk '/^RssAnon/ { anon += $2 } /^RssFile/ { file += $2 }
+                 END { printf "RssAnon: %d RssFile: %d\n", anon / 1024, file / 1024 }' >>"$work/rss.txt"
         sleep 5
     done
 }
@@ -145,12 +171,17 @@ sort -u "$work/urls.txt" | while read -r path; do
 done | sort -rn | head -8
 
 echo
-echo "== server memory (MB, every 5 s): anonymous / file-backed (mmap of the database)"
+echo "== server memory (MB, every 5 s, all Datasette processes): anonymous / file-backed (mmap of the database)"
 awk '{ printf "%d/%d ", $2, $4 } END { print "" }' "$work/rss.txt"
 
 echo
 echo "== server log"
-echo "5xx responses logged: $(grep -c '" 5[0-9][0-9] ' "$work/server.log" || true)"
-echo "tracebacks: $(grep -c 'Traceback' "$work/server.log" || true)"
-echo "SQL errors (interrupted or failed queries): $(grep -c '^ERROR: conn=' "$work/server.log" || true)"
-grep -v '^INFO:\|^ERROR: conn=' "$work/server.log" | grep -i 'error\|exception' | sort | uniq -c | sort -rn | head -5 || true
+logs=("$work/server.log")
+if [[ "$workers" -gt 0 ]]; then
+    logs+=("$deploy_dir"/logs/worker-*.log)
+fi
+echo "5xx responses logged: $(cat "${logs[@]}" | grep -c '" 5[0-9][0-9] ' || true)"
+echo "tracebacks: $(cat "${logs[@]}" | grep -c 'Traceback' || true)"
+echo "SQL errors (interrupted or failed queries): $(cat "${logs[@]}" | grep -c '^ERROR: conn=' || true)"
+cat "${logs[@]}" | grep -v '^INFO:\|^ERROR: conn=' | grep -i 'error\|exception' | sort | uniq -c | sort -rn |
+    head -5 || true

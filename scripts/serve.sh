@@ -7,6 +7,11 @@
 # "archive", so a DB with any other file name is served through an "archive.db" symlink in a
 # temporary directory (removed on exit). Options after DB override the defaults below (the last
 # -h/-p/--setting wins). The database is opened immutable (-i): nothing the site runs can write to it.
+#
+# The process's private memory (heap, thread stacks; not the memory-mapped database) is capped at
+# ARCHIVE_MEMORY_LIMIT_MB (default 2048, 0 for none): past it an allocation fails, and the request that
+# made it gets an error page instead of the machine running out of memory. Restarting a server that dies is
+# the supervisor's job (deploy/: systemd units, or deploy/local.py).
 set -euo pipefail
 
 if [[ $# -lt 1 || ! -f "$1" ]]; then
@@ -20,6 +25,11 @@ if [[ -x "$root/.venv/bin/datasette" ]]; then
     datasette="$root/.venv/bin/datasette"
 else
     datasette="datasette"
+fi
+
+memory_limit_mb="${ARCHIVE_MEMORY_LIMIT_MB:-2048}"
+if [[ "$memory_limit_mb" != 0 ]]; then
+    ulimit -d $((memory_limit_mb * 1024))
 fi
 
 args=(
@@ -41,6 +51,8 @@ args=(
     --setting default_cache_ttl 3600
     --setting allow_download on
     --setting allow_csv_stream on
+    # A streamed CSV stops (with a notice) after this many megabytes.
+    --setting max_csv_mb 100
     # SQLite releases the GIL while a query runs, so a few more threads than the 2 cores helps.
     --setting num_sql_threads 3
 )

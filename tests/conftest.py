@@ -62,7 +62,8 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def serve_site(tmp_path_factory) -> Iterator[Callable[[Path], str]]:
-    """A function that serves a database with scripts/serve.sh on a free port and returns its base URL.
+    """A function that serves a database with scripts/serve.sh on a free port and returns its base URL
+    (more datasette options, e.g. ``"--setting", "sql_time_limit_ms", "1"``, may follow the database).
 
     The server's log goes to a file (a pipe nobody reads would fill up and stall it). Every server
     started is stopped at the end of the session.
@@ -70,12 +71,12 @@ def serve_site(tmp_path_factory) -> Iterator[Callable[[Path], str]]:
     processes: list[subprocess.Popen] = []
     logs = tmp_path_factory.mktemp("server-logs")
 
-    def serve(db: Path) -> str:
+    def serve(db: Path, *options: str) -> str:
         port = free_port()
         log = logs / f"serve-{port}.log"
         with log.open("w") as log_file:
             process = subprocess.Popen(
-                [str(REPO / "scripts" / "serve.sh"), str(db), "-h", "127.0.0.1", "-p", str(port)],
+                [str(REPO / "scripts" / "serve.sh"), str(db), "-h", "127.0.0.1", "-p", str(port), *options],
                 cwd=REPO,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

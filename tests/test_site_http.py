@@ -592,8 +592,8 @@ def test_serve_sh_serves_a_file_of_any_name_as_archive(serve_site, sample_db, tm
     other = tmp_path / "corpus.db"
     other.write_bytes(sample_db.read_bytes())
     url = serve_site(other)
-    databases = httpx.get(f"{url}/-/databases.json").json()
-    assert [(d["name"], d["is_mutable"]) for d in databases] == [("archive", False)]
+    assert httpx.get(f"{url}/archive.json").json()["database"] == "archive"
+    assert httpx.head(f"{url}/archive.db").status_code == 200  # only an immutable file can be downloaded
     home = httpx.get(f"{url}/", headers={"accept-language": "en-US,en;q=0.9"})
     assert home.status_code == 200 and '<html lang="en">' in home.text
     assert httpx.get(f"{url}/archive/articles.json?_size=1").status_code == 200
