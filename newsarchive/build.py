@@ -12,7 +12,7 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,10 +101,10 @@ class Published:
 
 
 def build(inputs: list[Path], db_path: Path, data_dir: Path = DEFAULT_DATA_DIR, jobs: int = 0,
-          progress: bool = True) -> BuildReport:
+          progress: bool = True, log: Callable[[str], None] | None = None) -> BuildReport:
     """Build or update the database from the inputs; a rebuild that changes nothing writes nothing.
 
-    jobs: worker processes (0: one per core; 1: everything in this process).
+    jobs: worker processes (0: one per core; 1: everything in this process). log: told each stage.
     """
     started = time.monotonic()
     report = BuildReport()
@@ -113,10 +113,12 @@ def build(inputs: list[Path], db_path: Path, data_dir: Path = DEFAULT_DATA_DIR, 
         published = _read_published(db_path)
         version = pipeline_version(data_dir)
         sources = resolve_inputs(inputs, published.locations)
-        run = _Run(sources, published, version, report)
+        run = _Run(sources, published, version, report, log or (lambda stage: None))
+        run.log("reading the inputs")
         changed = _changed_files(iter_input_files(sources), run)
         first = next(changed, None)  # reads the inputs until a file has changed, or to their end
         if first is None and not run.reprocess_all and not run.gone():
+            run.log("nothing changed")
             report.nothing_changed = True
             report.articles_total = published.articles
         else:
@@ -135,6 +137,7 @@ class _Run:
     published: Published
     version: str
     report: BuildReport
+    log: Callable[[str], None]
     seen: set[tuple[str, str]] = field(default_factory=set)
 
     @property
@@ -155,8 +158,10 @@ def _build(db_path: Path, work: Iterator[InputFile], run: _Run, data_dir: Path, 
     temp_path = db_path.with_name(f".{db_path.name}.building")
     try:
         with processing(work, Pipeline(gazetteer), jobs, lock) as results:
-            _start_from_published(db_path, temp_path)  # while the workers start on the first files
+            run.log("copying the published database")  # while the workers start on the first files
+            _start_from_published(db_path, temp_path)
             _write_all(temp_path, results, run, gazetteer, data_dir, progress)
+        run.log("publishing")
         _publish(temp_path, db_path)
     except WorkerDied as error:
         raise BuildError(str(error)) from error
@@ -220,25 +225,32 @@ def _write_all(temp_path: Path, results: Iterator[Processed], run: _Run, gazette
                            entities.write_gazetteer(conn, gazetteer))
     writer.write_curated_outlets()
     bar = tqdm(unit=" files", disable=not (progress and sys.stderr.isatty()), desc="building")
-    for item in results:
+    for written, item in enumerate(results, 1):
         writer.write(item)
         report.statuses[item.status] += 1
         if item.message and item.status not in ("ok", "skipped"):
             report.messages[_message_kind(item.message)] += 1
         bar.update(1)
+        if str(written).strip("0") == "1":  # 1, 10, 100, ...
+            run.log(f"written {written} files")
     bar.close()
-    for source_id in run.gone():
+    gone = run.gone()
+    run.log(f"removing {len(gone)} files gone from the inputs, counting")
+    for source_id in gone:
         writer.remove_source(source_id)
     writer.refresh_totals()
     conn.execute("ANALYZE")  # planner statistics: the site's facet queries pick the right indexes
     _write_meta(conn, run.version, run.sources)
+    run.log("committing")
     conn.execute("COMMIT")
+    run.log("checking integrity and foreign keys")
     _check(conn, report)
     report.added, report.updated = writer.outcome.added, writer.outcome.updated
     report.duplicates, report.removed = writer.outcome.duplicates, writer.outcome.removed
     report.articles_total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     if run.reprocess_all:
         # Rewriting every article leaves deleted entries in the full-text index and free pages behind.
+        run.log("optimizing the full-text index, vacuuming")
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
         conn.execute("VACUUM")
     conn.close()
