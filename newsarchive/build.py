@@ -146,7 +146,7 @@ class _Run:
 
     def gone(self) -> list[int]:
         """Files gone from an input that was rebuilt leave the archive; other inputs are left alone."""
-        rebuilt = {source.key for source in self.sources}
+        rebuilt = {source.key for source in self.sources if source.whole}
         return [stored.id for key, stored in self.published.sources.items()
                 if key[0] in rebuilt and key not in self.seen]
 

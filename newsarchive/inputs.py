@@ -61,6 +61,7 @@ class Input:
     path: Path
     key: str
     location: str  # digest of the resolved real path: ties the key to one place across builds
+    whole: bool  # every file under the key is read (a folder or archive), so files not seen are gone
 
 
 def stored_name(name: str | bytes) -> str:
@@ -81,10 +82,8 @@ def is_archive(path: Path) -> bool:
     return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _home(path: Path) -> str:
-    """The real folder or archive an INPUT's files are keyed under; a single file's is its folder."""
-    real = os.path.realpath(path)
-    return os.path.dirname(real) if os.path.isfile(real) and not is_archive(path) else real
+def _is_single_file(path: Path) -> bool:
+    return os.path.lexists(path) and not path.is_dir() and not is_archive(path)
 
 
 def resolve_inputs(paths: list[Path], known: dict[str, str | None]) -> list[Input]:
@@ -98,7 +97,8 @@ def resolve_inputs(paths: list[Path], known: dict[str, str | None]) -> list[Inpu
     owners = dict(known)
     resolved = []
     for path in paths:
-        home = _home(path)
+        single = _is_single_file(path)  # keyed under its folder, as when that folder is the input
+        home = os.path.realpath(path.parent if single else path)
         location = hashlib.sha256(os.fsencode(home)).hexdigest()[:16]
         key = next((k for k, owner in owners.items() if owner == location), None)
         if key is None:
@@ -106,7 +106,7 @@ def resolve_inputs(paths: list[Path], known: dict[str, str | None]) -> list[Inpu
             candidates = ["/".join(parts[-n:]) for n in range(1, len(parts) + 1)]
             key = next((k for k in candidates if owners.get(k) is None), f"{candidates[-1]}#{location}")
         owners[key] = location
-        resolved.append(Input(path, key, location))
+        resolved.append(Input(path, key, location, whole=not single))
     return resolved
 
 

@@ -82,6 +82,19 @@ def test_rebuild_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Pat
     assert not report.nothing_changed and report.removed == 1
 
 
+def test_a_single_file_input_updates_its_row_and_leaves_the_rest_of_its_folder(corpus: Path, tmp_path: Path
+                                                                               ) -> None:
+    db, changed = tmp_path / "a.db", corpus / "top.md"
+    changed.write_text(feed_mirror("顶层文件", "文件夹顶层的一篇文章。"), encoding="utf-8")
+    build([corpus], db, jobs=1, progress=False)
+    sources = rows(db, "SELECT input, path FROM sources ORDER BY id")
+    changed.write_text(feed_mirror("顶层文件", "文件夹顶层的一篇文章，改了。"), encoding="utf-8")
+    report = build([changed], db, jobs=1, progress=False)  # keyed under its folder: the same row
+    assert (report.files_seen, report.updated, report.removed) == (1, 1, 0)
+    assert rows(db, "SELECT input, path FROM sources ORDER BY id") == sources
+    assert build([corpus], db, jobs=1, progress=False).nothing_changed  # the same row as the folder's
+
+
 def test_inputs_with_the_same_name_keep_their_own_rows(tmp_path: Path) -> None:
     """c1/same and c2/same hold the same file name: neither overwrites the other, built together or apart."""
     for n in (1, 2):
