@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,7 @@ NASTY_FILES: dict[str, bytes] = {
 }
 BIG_PARAGRAPH = b"The trade talks went on for hours while markets waited for news on tariffs. " * 4 + b"\n\n"
 DEEP_LEVELS = 1100
+DEEP_TOP = "level-0000-folder-name"
 BUILD_TIMEOUT_S = 240  # a hang guard only: the build takes a few seconds
 BUILD_MEMORY_LIMIT = 3 * 1024**3  # address space: a runaway read fails with MemoryError instead of eating RAM
 PEAK_RSS_LIMIT_MB = 600  # the stated bound, with the largest file the builder accepts among the inputs
@@ -311,7 +313,7 @@ def make_hostile_inputs(root: Path) -> tuple[list[Path], dict[tuple[str, str], s
     deep = os.open(nasty, os.O_RDONLY)
     parts = []
     for level in range(DEEP_LEVELS):  # 1,100 levels, a path of 25 KB: past PATH_MAX and the recursion limit
-        parts.append(f"level-{level:04d}-folder-name")
+        parts.append(f"level-{level:04d}-folder-name" if level else DEEP_TOP)
         os.mkdir(parts[-1], dir_fd=deep)
         deep, parent = os.open(parts[-1], os.O_RDONLY, dir_fd=deep), deep
         os.close(parent)
@@ -395,8 +397,38 @@ def source_rows(db: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
         conn.close()
 
 
-def test_hostile_inputs_build_in_bounded_time_and_memory_and_are_all_reported(tmp_path: Path) -> None:
-    inputs, expected = make_hostile_inputs(tmp_path / "hostile")
+def remove_nested_folders(parent: Path, name: str) -> None:
+    """Remove a chain of nested folders level by level: shutil.rmtree (and so pytest's clean-up of old
+    temporary folders) recurses once per level and fails 1,000 levels down."""
+    top = os.open(parent, os.O_RDONLY)
+    try:
+        while os.path.lexists(os.path.join(parent, name)):
+            folder = os.open(name, os.O_RDONLY, dir_fd=top)
+            below = None
+            for entry in os.scandir(folder):
+                if entry.is_dir(follow_symlinks=False):
+                    below = entry.name
+                else:
+                    os.unlink(entry.name, dir_fd=folder)
+            if below:  # the level below moves up beside this one, which is then empty
+                os.rename(below, f"{name}.below", src_dir_fd=folder, dst_dir_fd=top)
+            os.close(folder)
+            os.rmdir(name, dir_fd=top)
+            if below:
+                os.rename(f"{name}.below", name, src_dir_fd=top, dst_dir_fd=top)
+    finally:
+        os.close(top)
+
+
+@pytest.fixture
+def hostile_inputs(tmp_path: Path) -> Iterator[tuple[list[Path], dict[tuple[str, str], str]]]:
+    yield make_hostile_inputs(tmp_path / "hostile")
+    remove_nested_folders(tmp_path / "hostile" / "nasty", DEEP_TOP)
+
+
+def test_hostile_inputs_build_in_bounded_time_and_memory_and_are_all_reported(tmp_path: Path, hostile_inputs
+                                                                              ) -> None:
+    inputs, expected = hostile_inputs
     db = tmp_path / "hostile.db"
     stdout, peak_mb = run_build(inputs, db)
     assert "integrity_check: ok; foreign_key_check: ok" in stdout
