@@ -195,6 +195,9 @@ def _read_published(db_path: Path) -> Published:
     try:
         conn = sqlite3.connect(f"file:{quote(str(db_path))}?mode=ro", uri=True)
         try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "sources", "articles"} <= tables:  # e.g. an empty file: nothing built yet
+                return Published()
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             sources = {(row[0], row[1]): StoredSource(*row[2:]) for row in conn.execute(
                 "SELECT input, path, id, sha256, status, message FROM sources")}

@@ -215,13 +215,12 @@ def _iter_one_folder(anchor: _Anchor, relative: bytes, shown: bytes, key: str,
     base = b"" if below is not anchor else relative + b"/"
     subfolders = []
     try:
-        entries = sorted(os.fsencode(entry.name) for entry in os.scandir(fd))
-        for name in entries:
+        for entry in sorted(os.scandir(fd), key=lambda entry: os.fsencode(entry.name)):
+            name = os.fsencode(entry.name)
             path = shown + b"/" + name if shown else name
-            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
-            if stat.S_ISDIR(mode):
+            if entry.is_dir(follow_symlinks=False):
                 subfolders.append((below, base + name, path))
-            elif stat.S_ISLNK(mode) and _links_to_folder(name, fd):
+            elif entry.is_symlink() and _links_to_folder(name, fd):
                 yield _skipped(key, stored_name(path), "symbolic link to a folder")
             else:
                 yield _read_file(name, key, stored_name(path), fd)
