@@ -356,14 +356,14 @@ def make_hostile_inputs(root: Path) -> tuple[list[Path], dict[tuple[str, str], s
     expected["damaged.tar", "folder/"] = "skipped"
     expected["damaged.tar", "folder/first.txt"] = "warning"
     expected["damaged.tar", ""] = "error"
-    inputs = [nasty, root / "c1" / "same", root / "c2" / "same", Path(os.fsdecode(odd_name)),
-              root / "zeros.tar.xz", root / "kinds.tar", root / "cut.tar.xz", root / "damaged.tar",
-              root / "missing"]
+    arguments = [nasty, root / "c1" / "same", root / "c2" / "same", Path(os.fsdecode(odd_name)),
+                 root / "zeros.tar.xz", root / "kinds.tar", root / "cut.tar.xz", root / "damaged.tar",
+                 root / "missing"]
     expected["missing", ""] = "error"
-    return inputs, expected
+    return arguments, expected
 
 
-def run_build(inputs: list[Path], db: Path, timeout: float = BUILD_TIMEOUT_S) -> tuple[str, float]:
+def run_build(arguments: list[Path], db: Path, timeout: float = BUILD_TIMEOUT_S) -> tuple[str, float]:
     """build_db.py in a subprocess under an address-space limit; (stdout, the build's peak RSS in MB).
 
     os.wait4 gives the resource usage of this build alone (its worker processes included).
@@ -374,7 +374,7 @@ def run_build(inputs: list[Path], db: Path, timeout: float = BUILD_TIMEOUT_S) ->
     out, err = db.with_suffix(".out"), db.with_suffix(".err")
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "build_db.py", *map(os.fsencode, inputs), "--db", db, "--quiet", "--jobs", "2"],
+            [sys.executable, "build_db.py", *arguments, "--db", db, "--quiet", "--jobs", "2"],
             cwd=REPO, stdout=stdout, stderr=stderr, preexec_fn=limit_memory)
     deadline = time.monotonic() + timeout
     while (waited := os.wait4(process.pid, os.WNOHANG))[0] == 0:
@@ -428,9 +428,9 @@ def hostile_inputs(tmp_path: Path) -> Iterator[tuple[list[Path], dict[tuple[str,
 
 def test_hostile_inputs_build_in_bounded_time_and_memory_and_are_all_reported(tmp_path: Path, hostile_inputs
                                                                               ) -> None:
-    inputs, expected = hostile_inputs
+    arguments, expected = hostile_inputs
     db = tmp_path / "hostile.db"
-    stdout, peak_mb = run_build(inputs, db)
+    stdout, peak_mb = run_build(arguments, db)
     assert "integrity_check: ok; foreign_key_check: ok" in stdout
     rows = source_rows(db)
     assert set(rows) == set(expected), stdout
@@ -459,7 +459,7 @@ def test_hostile_inputs_build_in_bounded_time_and_memory_and_are_all_reported(tm
 
     # Built again as it is: every input keeps its key and nothing is processed or written.
     before = db.stat()
-    stdout, _ = run_build(inputs, db)
+    stdout, _ = run_build(arguments, db)
     assert "all unchanged: nothing to do" in stdout, stdout
     assert (db.stat().st_ino, db.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     print(f"hostile build: peak RSS {peak_mb:.0f} MB")
