@@ -6,7 +6,9 @@ import ctypes
 import hashlib
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -57,10 +59,12 @@ def processing(files: Iterator[InputFile], pipeline: Pipeline, jobs: int, lock_f
     executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(os.getpid(), lock_fd))
     try:
-        queue = _InOrder(executor, _chunks(files), jobs * CHUNKS_PER_WORKER)
-        queue.fill()
-        yield queue.results()
+        chunks = _read_ahead(_chunks(files), jobs * CHUNKS_PER_WORKER)
+        submitted = _InOrder(executor, chunks, jobs * CHUNKS_PER_WORKER)
+        submitted.fill()
+        yield submitted.results()
     finally:
+        chunks.close()
         executor.shutdown(wait=True, cancel_futures=True)
         _worker_pipeline = None
 
@@ -76,6 +80,46 @@ def _chunks(files: Iterator[InputFile]) -> Iterator[list[InputFile]]:
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+def _read_ahead(chunks: Iterator[list[InputFile]], depth: int) -> Iterator[list[InputFile]]:
+    """The chunks, read in a thread of their own: reading, decompressing and hashing the inputs (which
+    release the GIL) go on while this thread writes, instead of taking turns with it."""
+    ready: queue.Queue[tuple[list[InputFile] | None, BaseException | None]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def hand_over(chunk: list[InputFile] | None, error: BaseException | None = None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put((chunk, error), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not hand_over(chunk):
+                    return
+        except Exception as error:  # raised again in the thread that takes the chunks
+            hand_over(None, error)
+            return
+        hand_over(None)
+
+    reader = threading.Thread(target=read, name="read-inputs", daemon=True)
+    reader.start()
+    try:
+        while True:
+            chunk, error = ready.get()
+            if error is not None:
+                raise error
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        reader.join()
 
 
 class _InOrder:

@@ -151,6 +151,23 @@ def test_workers_return_every_result_in_input_order(monkeypatch) -> None:
     assert [item.status for item in processed].count("ok") == 39 and processed[5].status == "skipped"
 
 
+class Paths:
+    """Stands in for the pipeline where only the orchestration is under test."""
+
+    def process(self, item: InputFile) -> str:
+        return item.path
+
+
+def test_an_error_while_reading_the_inputs_reaches_the_build() -> None:
+    def files():
+        yield from (InputFile("in", str(n), b"x") for n in range(40))
+        raise OSError("the disk went away")
+
+    with (pytest.raises(OSError, match="the disk went away"), open(os.devnull) as lock,
+          workers.processing(files(), Paths(), 2, lock.fileno()) as results):
+        list(results)
+
+
 KILLED_WORKER = """
 import os, sys
 from newsarchive import workers
