@@ -246,6 +246,11 @@ class ArchiveError(Exception):
     """The archive is damaged or too large; what was read before still counts."""
 
 
+# What a damaged, cut or oversized archive raises while being read.
+ARCHIVE_ERRORS = (ArchiveError, tarfile.TarError, OSError, EOFError, lzma.LZMAError, zlib.error,
+                  RecursionError)
+
+
 class _Budget:
     """Decompressed bytes an archive may still expand to, over every pass that reads it."""
 
@@ -350,8 +355,7 @@ def _iter_archive(archive: Path, key: str) -> Iterator[InputFile]:
                 yield _skipped(key, path + "/" if member.isdir() else path, kind)
         if links:
             yield from _resolve_links(archive, key, budget, links)
-    except (ArchiveError, tarfile.TarError, OSError, EOFError, lzma.LZMAError, zlib.error,
-            RecursionError) as error:
+    except ARCHIVE_ERRORS as error:
         yield InputFile(key, "", None, f"cannot read archive {stored_name(archive.name)}: {error}")
         for target, paths in links.items():
             yield from (InputFile(key, path, None, f"hard link to {target}: not resolved, the archive "
@@ -359,10 +363,14 @@ def _iter_archive(archive: Path, key: str) -> Iterator[InputFile]:
 
 
 def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo, key: str, path: str) -> InputFile:
+    """The member's bytes; if the archive breaks inside them, the member says so (and the archive will)."""
     if member.size > MAX_FILE_BYTES:
         return InputFile(key, path, None, _too_large(member.size), member.size)
-    handle = tar.extractfile(member)
-    data = handle.read() if handle else b""
+    try:
+        handle = tar.extractfile(member)
+        data = handle.read() if handle else b""
+    except ARCHIVE_ERRORS as error:
+        return InputFile(key, path, None, f"cannot read this member: {error}", member.size)
     return InputFile(key, path, data, None, len(data))
 
 

@@ -356,9 +356,12 @@ def make_hostile_inputs(root: Path) -> tuple[list[Path], dict[tuple[str, str], s
     expected["damaged.tar", "folder/"] = "skipped"
     expected["damaged.tar", "folder/first.txt"] = "warning"
     expected["damaged.tar", ""] = "error"
+    (root / "cut-in-a-file.tar").write_bytes(plain[:1034])  # inside first.txt's bytes
+    expected.update({("cut-in-a-file.tar", "folder/"): "skipped", ("cut-in-a-file.tar", "folder/first.txt"):
+                     "error", ("cut-in-a-file.tar", ""): "error"})
     arguments = [nasty, root / "c1" / "same", root / "c2" / "same", Path(os.fsdecode(odd_name)),
                  root / "zeros.tar.xz", root / "kinds.tar", root / "cut.tar.xz", root / "damaged.tar",
-                 root / "missing"]
+                 root / "cut-in-a-file.tar", root / "missing"]
     expected["missing", ""] = "error"
     return arguments, expected
 
@@ -442,6 +445,8 @@ def test_hostile_inputs_build_in_bounded_time_and_memory_and_are_all_reported(tm
     assert "file too large" in rows["nasty", "too-large.txt"][1]
     assert "file too large: 67108864 bytes" in rows["zeros.tar.xz", "zeros.bin"][1]
     assert "damaged member header at byte 1536" in rows["damaged.tar", ""][1]
+    cut_member = rows["cut-in-a-file.tar", "folder/first.txt"][1]
+    assert cut_member == "cannot read this member: unexpected end of data"
     assert "which is not a file in the archive" in rows["kinds.tar", "folder/orphan.txt"][1]
     assert rows["kinds.tar", "folder/symbolic.txt"][1].startswith("symbolic link to first.txt")
     assert rows["nasty", "named-pipe.txt"][1].startswith("named pipe")
