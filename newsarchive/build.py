@@ -95,6 +95,7 @@ class StoredSource:
 class Published:
     """What the published database holds, read before anything is copied or written."""
 
+    usable: bool = False  # a database of this schema to start from (else the build starts afresh)
     version: str | None = None
     sources: dict[tuple[str, str], StoredSource] = field(default_factory=dict)
     locations: dict[str, str | None] = field(default_factory=dict)  # input key -> location (None: unknown)
@@ -160,7 +161,7 @@ def _build(db_path: Path, work: Iterator[InputFile], run: _Run, data_dir: Path, 
     try:
         with processing(work, pipeline, jobs, lock) as results:
             run.log("copying the published database")  # while the workers start on the first files
-            _start_from_published(db_path, temp_path)
+            _start_from_published(db_path, temp_path, run.published)
             _write_all(temp_path, results, run, pipeline.gazetteer, data_dir, progress)
         run.log("publishing")
         _publish(temp_path, db_path)
@@ -197,7 +198,7 @@ def _read_published(db_path: Path) -> Published:
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not {"meta", "sources", "articles"} <= tables:  # e.g. an empty file: nothing built yet
-                return Published()
+                return Published()  # (replaced, not patched)
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             sources = {(row[0], row[1]): StoredSource(*row[2:]) for row in conn.execute(
                 "SELECT input, path, id, sha256, status, message FROM sources")}
@@ -209,17 +210,17 @@ def _read_published(db_path: Path) -> Published:
             conn.close()
     except sqlite3.DatabaseError as error:
         raise BuildError(f"cannot read the existing database {db_path}: {error}") from error
-    return Published(meta.get("pipeline_version"), sources, locations, articles)
+    return Published(True, meta.get("pipeline_version"), sources, locations, articles)
 
 
-def _start_from_published(db_path: Path, temp_path: Path) -> None:
-    """Copy the published database (if any) so unchanged files need no work; a crash leaves it intact.
+def _start_from_published(db_path: Path, temp_path: Path, published: Published) -> None:
+    """Copy the published database (if usable) so unchanged files need no work; a crash leaves it intact.
 
     A plain file copy is consistent: the published file is only ever replaced by rename, never written
     in place, and builds (the only writers) hold the lock.
     """
     temp_path.unlink(missing_ok=True)
-    if db_path.exists():
+    if published.usable:
         shutil.copyfile(db_path, temp_path)
 
 
