@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from newsarchive.build import DEFAULT_DATA_DIR, BuildError, build
@@ -28,11 +29,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="folder with the curated outlets, people, organizations and places "
                         "(default: the project's data/)")
     parser.add_argument("--jobs", type=int, default=0,
-                        help="worker processes for parsing and entity matching (default: one per core)")
+                        help="worker processes for parsing and entity matching (default: one per core; "
+                        "1: no workers, everything in the main process)")
     parser.add_argument("--candidates", type=int, default=0, metavar="N",
                         help="after the build, print the N most frequent names not in the gazetteer "
                         "(with no INPUT, print them from the existing database)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log each stage of the build to stderr with the seconds since the start")
     return parser.parse_args(argv)
 
 
@@ -47,11 +51,18 @@ def print_candidates(db_path: Path, limit: int) -> None:
     conn.close()
 
 
+def stage_logger():
+    """Prints each stage to stderr at once (a reader may act on it), with the seconds since the start."""
+    started = time.monotonic()
+    return lambda stage: print(f"{time.monotonic() - started:8.2f} s  {stage}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.inputs:
         try:
-            report = build(args.inputs, args.db, args.data, args.jobs, progress=not args.quiet)
+            report = build(args.inputs, args.db, args.data, args.jobs, progress=not args.quiet,
+                           log=stage_logger() if args.verbose else None)
         except BuildError as error:
             print(f"build failed: {error}; {args.db} is unchanged", file=sys.stderr)
             return 1

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS sources (
     bytes INTEGER NOT NULL,
     format TEXT,
     encoding TEXT,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'warning', 'error')),
+    status TEXT NOT NULL CHECK (status IN ('ok', 'warning', 'error', 'skipped')),
     message TEXT,
     article_id INTEGER REFERENCES articles(id),
     raw TEXT,

@@ -95,10 +95,6 @@ class ArchiveWriter:
         self._undo: list[tuple[int, bool]] = []  # its changes to _indexed, undone if the file fails
         self._queue: list[tuple[str, dict]] = []  # index writes of stored files, run in batches
 
-    def known_sources(self) -> dict[tuple[str, str], tuple[int, str]]:
-        rows = self.conn.execute("SELECT input, path, id, sha256 FROM sources")
-        return {(row[0], row[1]): (row[2], row[3]) for row in rows}
-
     # --- sources -------------------------------------------------------------------------------
 
     def write(self, item: Processed) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -12,7 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsarchive.build import BuildError, build
+from newsarchive import entities, workers
+from newsarchive.build import DEFAULT_DATA_DIR, BuildError, build
+from newsarchive.ingest import Pipeline
+from newsarchive.inputs import InputFile
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -57,13 +62,137 @@ def test_every_sample_file_is_accounted_for(corpus: Path, tmp_path: Path) -> Non
     assert all(status == "ok" for path, status in statuses.items() if not path.startswith("other/"))
 
 
-def test_rebuild_changes_nothing(corpus: Path, tmp_path: Path) -> None:
+def test_rebuild_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
+    (corpus / "named-pipe").mkdir()
+    os.mkfifo(corpus / "named-pipe" / "pipe.txt")  # skipped and error rows are unchanged too
+    (corpus / "empty.txt").write_bytes(b"")
     build([corpus], db, jobs=1, progress=False)
     first = rows(db, "SELECT id, slug, fingerprint, source_id FROM articles ORDER BY id")
+    published = db.stat()
     report = build([corpus], db, jobs=1, progress=False)
-    assert report.unchanged == report.files_seen
+    assert report.nothing_changed and report.unchanged == report.files_seen
+    assert "all unchanged: nothing to do" in report.summary()
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
     assert rows(db, "SELECT id, slug, fingerprint, source_id FROM articles ORDER BY id") == first
+    assert not list(tmp_path.glob(".a.db.building"))
+
+    (corpus / "empty.txt").unlink()  # a file gone is a change: the database is rebuilt without it
+    report = build([corpus], db, jobs=1, progress=False)
+    assert not report.nothing_changed and report.removed == 1
+
+
+def test_a_single_file_input_updates_its_row_and_leaves_the_rest_of_its_folder(corpus: Path, tmp_path: Path
+                                                                               ) -> None:
+    db, changed = tmp_path / "a.db", corpus / "top.md"
+    changed.write_text(feed_mirror("顶层文件", "文件夹顶层的一篇文章。"), encoding="utf-8")
+    build([corpus], db, jobs=1, progress=False)
+    sources = rows(db, "SELECT input, path FROM sources ORDER BY id")
+    changed.write_text(feed_mirror("顶层文件", "文件夹顶层的一篇文章，改了。"), encoding="utf-8")
+    report = build([changed], db, jobs=1, progress=False)  # keyed under its folder: the same row
+    assert (report.files_seen, report.updated, report.removed) == (1, 1, 0)
+    assert rows(db, "SELECT input, path FROM sources ORDER BY id") == sources
+    assert build([corpus], db, jobs=1, progress=False).nothing_changed  # the same row as the folder's
+
+
+def test_inputs_with_the_same_name_keep_their_own_rows(tmp_path: Path) -> None:
+    """c1/same and c2/same hold the same file name: neither overwrites the other, built together or apart."""
+    for n in (1, 2):
+        (tmp_path / f"c{n}" / "same").mkdir(parents=True)
+        (tmp_path / f"c{n}" / "same" / "story.md").write_text(feed_mirror(f"同名文件夹 {n}", f"第{n}篇。"))
+    one, two, db = tmp_path / "c1" / "same", tmp_path / "c2" / "same", tmp_path / "a.db"
+    build([one, two], db, jobs=1, progress=False)
+    stories = "SELECT s.input, a.title FROM sources s JOIN articles a ON a.id = s.article_id ORDER BY s.input"
+    assert rows(db, stories) == [("c2/same", "同名文件夹 2"), ("same", "同名文件夹 1")]
+
+    (two / "story.md").write_text(feed_mirror("同名文件夹 2 改", "第2篇文章改了。"))
+    report = build([two], db, jobs=1, progress=False)  # the second folder alone keeps its key
+    assert (report.updated, report.added, report.removed) == (1, 0, 0)
+    assert rows(db, stories) == [("c2/same", "同名文件夹 2 改"), ("same", "同名文件夹 1")]
+    assert build([one, two], db, jobs=1, progress=False).nothing_changed
+
+    # A database from before inputs had locations: its rows are adopted by the input of that name.
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM meta WHERE key LIKE 'input_location:%'")
+    conn.commit()
+    conn.close()
+    assert build([one, two], db, jobs=1, progress=False).nothing_changed
+
+
+def test_a_symlinked_database_is_written_through_and_locked_at_its_real_path(corpus: Path, tmp_path: Path
+                                                                            ) -> None:
+    real, link = tmp_path / "real" / "archive.db", tmp_path / "link.db"
+    real.parent.mkdir()
+    build([corpus], real, jobs=1, progress=False)
+    link.symlink_to(real)
+    (corpus / "new.md").write_text(feed_mirror("经由符号链接", "通过符号链接更新数据库。"), encoding="utf-8")
+    with open(real.with_name(".archive.db.lock"), "w") as lock:  # a build of the real file is running
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(BuildError, match="another build"):
+            build([corpus], link, jobs=1, progress=False)
+    report = build([corpus], link, jobs=1, progress=False)
+    assert report.added == 1
+    assert link.is_symlink() and link.resolve() == real
+    assert rows(real, "SELECT count(*) FROM articles WHERE title = '经由符号链接'") == [(1,)]
+    assert not list(tmp_path.glob(".link.db*"))
+
+
+def test_workers_return_every_result_in_input_order(monkeypatch) -> None:
+    """Small chunks and a short read-ahead: many round trips, still every file once, in order."""
+    monkeypatch.setattr(workers, "CHUNK_FILES", 3)
+    monkeypatch.setattr(workers, "CHUNKS_PER_WORKER", 1)
+    files = [InputFile("in", f"{n:03d}.md", feed_mirror(f"第{n}篇", f"正文{n}。", slug=str(n)).encode())
+             for n in range(40)]
+    files[5] = InputFile("in", "005.md", None, "a named pipe", skipped=True)
+    pipeline = Pipeline(entities.load_gazetteer(DEFAULT_DATA_DIR))
+    with open(os.devnull) as lock, workers.processing(iter(files), pipeline, 2, lock.fileno()) as results:
+        processed = list(results)  # (workers close their copy of the lock)
+    assert [item.path for item in processed] == [item.path for item in files]
+    assert [item.status for item in processed].count("ok") == 39 and processed[5].status == "skipped"
+
+
+class Paths:
+    """Stands in for the pipeline where only the orchestration is under test."""
+
+    def process(self, item: InputFile) -> str:
+        return item.path
+
+
+def test_an_error_while_reading_the_inputs_reaches_the_build() -> None:
+    def files():
+        yield from (InputFile("in", str(n), b"x") for n in range(40))
+        raise OSError("the disk went away")
+
+    with (pytest.raises(OSError, match="the disk went away"), open(os.devnull) as lock,
+          workers.processing(files(), Paths(), 2, lock.fileno()) as results):
+        list(results)
+
+
+KILLED_WORKER = """
+import os, sys
+from newsarchive import workers
+from newsarchive.inputs import InputFile
+
+class DiesOnSecondFile:  # what the kernel's out-of-memory killer does to a worker
+    def process(self, item):
+        if item.path == "2":
+            os._exit(9)
+        return item.path
+
+try:
+    with workers.processing(iter([InputFile("in", str(n), b"x") for n in range(5)]), DiesOnSecondFile(), 2,
+                            os.dup(0)) as results:
+        list(results)
+except workers.WorkerDied as error:
+    print(error)
+"""
+
+
+def test_a_killed_worker_fails_the_build_instead_of_hanging_it() -> None:
+    done = subprocess.run([sys.executable, "-c", KILLED_WORKER], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)  # the timeout is a hang guard
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "a worker process died while processing the files from in/0 on" in done.stdout
 
 
 def test_fresh_builds_give_the_same_ids_and_slugs(corpus: Path, tmp_path: Path) -> None:
