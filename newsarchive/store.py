@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from slugify import slugify
 
-from newsarchive.ingest import Processed, utc_iso
+from newsarchive.ingest import Processed, same_story, utc_iso
 from newsarchive.outlets import Outlet, OutletDirectory
 from newsarchive.search_pages import FILE_SEARCH_SQL
 from newsarchive.search_text import FTS_COLUMNS, fts_row, name_key
@@ -138,11 +138,14 @@ class ArchiveWriter:
         return cursor.lastrowid, None
 
     def remove_source(self, source_id: int) -> None:
+        """A file gone from its input: its row goes, and its article with it unless other files give it."""
+        self._pending, self._undo = [], []
         row = self.conn.execute("SELECT article_id FROM sources WHERE id = ?", (source_id,)).fetchone()
         self.conn.execute("UPDATE sources SET article_id = NULL WHERE id = ?", (source_id,))
         if row and row[0] is not None:
             self._detach(row[0], source_id)
         self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+        self._queue += self._pending
         self.outcome.removed += 1
 
     # --- articles ------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ class ArchiveWriter:
             self._rewrite(old_article, content, item.fts)
             self.outcome.updated += 1
             return old_article
-        captured = self._article_with_url(item.url_key, old_article)
+        captured = self._article_with_url(item.url_key, old_article, content)
         if captured is not None:
             self._add_version(captured, source_id, content)
             self.outcome.versions += 1
@@ -180,13 +183,20 @@ class ArchiveWriter:
             (fingerprint, fingerprint)).fetchone()
         return row[0] if row else None
 
-    def _article_with_url(self, key: str | None, other_than: int | None) -> int | None:
+    def _article_with_url(self, key: str | None, other_than: int | None, content: dict) -> int | None:
+        """The article this content is another capture of: same URL, and the same story as one of its
+        captures (some sites reuse an address for unrelated items)."""
         if key is None:
             return None
-        row = self.conn.execute(
-            "SELECT id FROM articles WHERE url_key = ? AND id IS NOT ? ORDER BY id LIMIT 1", (key, other_than)
-        ).fetchone()
-        return row[0] if row else None
+        title, body = content["row"]["title"], content["row"]["body"]
+        for (article_id,) in self.conn.execute(
+                "SELECT id FROM articles WHERE url_key = ? AND id IS NOT ? ORDER BY id", (key, other_than)):
+            captures = self.conn.execute(
+                "SELECT title, body FROM articles WHERE id = :id UNION ALL "
+                "SELECT title, body FROM article_versions WHERE article_id = :id", {"id": article_id})
+            if any(same_story(title, body, other_title, other_body) for other_title, other_body in captures):
+                return article_id
+        return None
 
     def _note_duplicate(self, source_id: int, article_id: int) -> None:
         first = self.conn.execute(

@@ -99,7 +99,8 @@ def test_inputs_with_the_same_name_keep_their_own_rows(tmp_path: Path) -> None:
     """c1/same and c2/same hold the same file name: neither overwrites the other, built together or apart."""
     for n in (1, 2):
         (tmp_path / f"c{n}" / "same").mkdir(parents=True)
-        (tmp_path / f"c{n}" / "same" / "story.md").write_text(feed_mirror(f"同名文件夹 {n}", f"第{n}篇。"))
+        (tmp_path / f"c{n}" / "same" / "story.md").write_text(
+            feed_mirror(f"同名文件夹 {n}", f"第{n}篇。", slug=f"same-{n}"))
     one, two, db = tmp_path / "c1" / "same", tmp_path / "c2" / "same", tmp_path / "a.db"
     build([one, two], db, jobs=1, progress=False)
     stories = "SELECT s.input, a.title FROM sources s JOIN articles a ON a.id = s.article_id ORDER BY s.input"

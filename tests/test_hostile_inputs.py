@@ -216,8 +216,8 @@ def nested(depth: int) -> str:
     return "<div>" * depth + "<p>Deep text about Wang Yi in Beijing.</p>" + "</div>" * depth
 
 
-def feed_mirror_wrapping(html: str) -> str:
-    return f"<!--1614834360000-->\n[Deep nesting](https://hostile.example/deep)\n------\n\n{html}\n"
+def feed_mirror_wrapping(html: str, page: str = "deep") -> str:
+    return f"<!--1614834360000-->\n[Deep nesting](https://hostile.example/{page})\n------\n\n{html}\n"
 
 
 HUGE = 600_000  # large enough that anything quadratic in a line's length hangs, small enough to be quick
@@ -325,7 +325,8 @@ def make_hostile_inputs(root: Path) -> tuple[list[Path], dict[tuple[str, str], s
     # Two inputs with the same name, holding the same file name with different content.
     for n in (1, 2):
         (root / f"c{n}" / "same").mkdir(parents=True)
-        (root / f"c{n}" / "same" / "story.md").write_text(feed_mirror_wrapping(f"<p>Story number {n}.</p>"))
+        story = feed_mirror_wrapping(f"<p>Story number {n}.</p>", f"story-{n}")
+        (root / f"c{n}" / "same" / "story.md").write_text(story)
     expected["same", "story.md"] = expected["c2/same", "story.md"] = "ok"
     odd_name = os.path.join(os.fsencode(root), b"caf\xe9")
     os.mkdir(odd_name)
