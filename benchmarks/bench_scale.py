@@ -54,9 +54,13 @@ def pages(db: Path) -> list[tuple[str, str, int, bool]]:
     ]
 
 
+FACETS = {"outlet_id", "people", "organizations", "places"}
+
+
 def timed_out_facets(client: httpx.Client, path: str) -> list[str]:
+    """The articles table's facets missing from its JSON: Datasette leaves out a facet that timed out."""
     json_path = path.replace("/archive/articles", "/archive/articles.json", 1)
-    return client.get(json_path, params={"_size": "1"}).json().get("facets_timed_out", [])
+    return sorted(FACETS - set(client.get(json_path, params={"_size": "1"}).json()["facet_results"]))
 
 
 def measure(db: Path, requests: int) -> tuple[int, int]:

@@ -204,6 +204,16 @@ CREATE TABLE IF NOT EXISTS search_conversion (
     source TEXT PRIMARY KEY,
     target TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Facet counts of the listings readers reach most (all articles, or one filter), written by
+-- newsarchive.facet_counts at the end of each build so the site need not count them live.
+CREATE TABLE IF NOT EXISTS facet_counts (
+    filter TEXT NOT NULL,
+    filter_value TEXT NOT NULL,  -- as a request's argument gives it
+    facet TEXT NOT NULL,
+    value NOT NULL,  -- no type: ids stay integers and sort as the live counts sort them
+    count INTEGER NOT NULL,
+    PRIMARY KEY (filter, filter_value, facet, value)
+) WITHOUT ROWID;
 -- Names and aliases that stand for exactly one person, organization or place, in matching form
 -- (search_text.name_key): a query equal to one also finds the articles linked to that entity.
 CREATE TABLE IF NOT EXISTS search_names (

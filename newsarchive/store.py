@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from slugify import slugify
 
+from newsarchive import facet_counts
 from newsarchive.ingest import Processed, same_story, utc_iso
 from newsarchive.outlets import Outlet, OutletDirectory
 from newsarchive.search_pages import FILE_SEARCH_SQL
@@ -466,6 +467,7 @@ class ArchiveWriter:
             self._index_cleared = False
         for statement in REFRESH_TOTALS:
             self.conn.execute(statement)
+        facet_counts.write(self.conn)
         self._write_search_tables()
 
     def _write_search_tables(self) -> None:

@@ -11,6 +11,8 @@ Our parameters are named ``m2m_<table>_<n>`` and cannot collide.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import NamedTuple
 
 from datasette import hookimpl
@@ -18,6 +20,12 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet, load_facet_configs
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+REPO_ROOT = str(Path(__file__).resolve().parents[1])  # plugins load by path; newsarchive is not installed
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+from newsarchive.facet_counts import stored_counts  # noqa: E402
 
 
 # A NamedTuple, not a dataclass: Datasette loads plugins-dir files without registering them in
@@ -102,30 +110,38 @@ class ManyToManyFacet(Facet):
         configs = self.get_configs()
         if not configs:
             return results, timed_out
-        filtered = await self._filtered()
         found = await relations(self.ds, self.database, self.table, [c["config"] for c in configs])
         for source_and_config, relation in zip(configs, found, strict=True):
             try:
-                results.append(await self._facet(relation, source_and_config["source"], filtered))
+                results.append(await self._facet(relation, source_and_config["source"]))
             except QueryInterrupted:
                 timed_out.append(relation.other_table)
         return results, timed_out
 
     async def _filtered(self) -> bool:
-        """Do the current filters drop any rows? (They can only narrow, so equal counts mean all rows.)"""
-        total = await self.ds.execute(self.database, f"select count(*) from {escape_sqlite(self.table)}")
-        return await self.get_row_count() != total.first()[0]
+        """Do the current filters drop any rows? (They can only narrow, so equal counts mean all rows.)
+        Asked once per page, by the first facet counted live."""
+        if getattr(self, "_drops_rows", None) is None:
+            total = await self.ds.execute(self.database, f"select count(*) from {escape_sqlite(self.table)}")
+            self._drops_rows = await self.get_row_count() != total.first()[0]
+        return self._drops_rows
 
-    async def _facet(self, relation: Relation, source: str, filtered: bool) -> dict:
+    async def _facet(self, relation: Relation, source: str) -> dict:
         size = self.get_facet_size()
-        rows = await self.ds.execute(
-            self.database,
-            self._count_sql(relation, size, filtered),
-            self.params,
-            truncate=False,
-            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-        )
-        counted = rows.rows[:size]
+        # Counts stored at build time for all articles or one filter (newsarchive.facet_counts), else live.
+        stored = await stored_counts(self.ds.get_database(self.database), self.request.args, relation.column,
+                                     size + 1)
+        if stored is None:
+            rows = (await self.ds.execute(
+                self.database,
+                self._count_sql(relation, size, await self._filtered()),
+                self.params,
+                truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+            )).rows
+        else:
+            rows = [{"value": int(value), "count": count} for value, count in stored]
+        counted = rows[:size]
         values = [row["value"] for row in counted]
         labels = await labels_for(self.ds, self.database, relation, values)
         chinese = await chinese_names_for(self.ds, self.database, relation, values)

@@ -32,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from newsarchive.facet_counts import stored_counts  # noqa: E402
 from newsarchive.textnorm import CJK_CHAR, to_simplified  # noqa: E402
 
 DATABASE = "archive"
@@ -364,6 +365,7 @@ def article_script(article: dict) -> str:
 WINDOW = 2  # pages shown either side of the current one, besides the first and the last
 # Columns whose filtered counts a table page may chart (fixed names: never taken from a request).
 CHARTED_COLUMNS = {("articles", "published_month"), ("articles", "published_date")}
+MAX_CHARTED_VALUES = 100_000  # every month or day there is
 # Filters shown as chips with a name instead of SQL: argument -> (chip kind, table its ids point to).
 LABELLED_ARGS = {
     "outlet_id": ("outlet", "outlets"),
@@ -516,6 +518,10 @@ class TableFilters:
         """(value, rows) for each value of a date column under the page's filters, in value order."""
         if (self.table, column) not in CHARTED_COLUMNS:
             raise ValueError(f"no chart for {self.table}.{column}")
+        # Counts stored at build time for all articles or one filter (newsarchive.facet_counts), else live.
+        stored = await stored_counts(self.queries.db, self.request.args, column, MAX_CHARTED_VALUES)
+        if stored is not None:
+            return sorted(stored)
         where, params = await filtered_where(self.datasette, self.request, self.database, self.table)
         col = escape_sqlite(column)
         rows = await self.queries.rows(
