@@ -99,9 +99,9 @@ def copy(out: sqlite3.Connection, original: int, k: int, new_id: int, columns: l
         " VALUES ('synthetic', ?, ?, 0, 'ok', ?)",
         (f"{original}/{k}", digest(original, k), new_id)).lastrowid
     row.update(
-        id=new_id, slug=f"{row['slug']}-{k}" if k else row["slug"], source_id=source_id,
+        id=new_id, slug=f"{row['slug']}-s{k}" if k else row["slug"], source_id=source_id,
         title=f"{row['title']} {suffix}".strip(), body="\n\n".join(paragraphs[turn:] + paragraphs[:turn]),
-        fingerprint=digest("fingerprint", original, k), body_key=digest("body", row["body_key"], k),
+        fingerprint=digest("fingerprint", original, k), body_key=hash((row["body_key"], k)),
         url_key=f"{row['url_key']}#{k}" if row["url_key"] else None,
         published_at=shifted(row["published_at"], SHIFT_DAYS * k),
         published_date=shifted(row["published_date"], SHIFT_DAYS * k),

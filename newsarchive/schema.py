@@ -63,8 +63,10 @@ CREATE TABLE IF NOT EXISTS articles (
     -- Captures of one URL are one article (the latest complete one); the others are in article_versions.
     url_key TEXT,
     version_count INTEGER NOT NULL DEFAULT 1,
-    -- Same body text (reposts under another headline or URL): search shows one result per body_key.
-    body_key TEXT NOT NULL
+    -- Same body text (reposts under another headline or URL): search shows one result per body_key,
+    -- and copies says how many articles share it (1 for most).
+    body_key INTEGER NOT NULL,
+    copies INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS articles_url_key ON articles(url_key);
 CREATE INDEX IF NOT EXISTS articles_body_key ON articles(body_key);
@@ -94,7 +96,7 @@ CREATE INDEX IF NOT EXISTS articles_language ON articles(language, published_dat
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
 -- Facets over a filtered set read this small covering index instead of the wide article rows.
 CREATE INDEX IF NOT EXISTS articles_facets
-    ON articles(id, outlet_id, via_id, published_month, published_date, language, is_stub, body_key);
+    ON articles(id, outlet_id, via_id, published_month, published_date, language, is_stub, copies, body_key);
 CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
 CREATE INDEX IF NOT EXISTS sources_status ON sources(status);
 CREATE TABLE IF NOT EXISTS images (

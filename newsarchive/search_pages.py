@@ -39,10 +39,12 @@ matches as materialized (
     case when exists (select 1 from named) then '"' || replace(:q, '"', ' ') || '"' else :q end)
 ),
 linked as materialized (
-  select article_id as id from article_people join named on kind = 'people' and person_id = entity_id
-  union select article_id from article_organizations
-    join named on kind = 'organizations' and organization_id = entity_id
-  union select article_id from article_places join named on kind = 'places' and place_id = entity_id
+  select article_id as id from article_people
+    where person_id = (select entity_id from named where kind = 'people')
+  union all select article_id from article_organizations
+    where organization_id = (select entity_id from named where kind = 'organizations')
+  union all select article_id from article_places
+    where place_id = (select entity_id from named where kind = 'places')
 ),
 found as materialized (
   select id, rank, 1 as literal from matches
@@ -50,7 +52,8 @@ found as materialized (
   select id, null, 0 from linked where id not in (select id from matches)
 ),
 hits as materialized (
-  select f.id, f.rank, f.literal, a.is_stub, a.body_key, a.published_date, a.outlet_id, a.language
+  select f.id, f.rank, f.literal, a.is_stub, a.copies, a.body_key, a.published_date, a.outlet_id,
+    a.language
   from found f join articles a indexed by articles_facets on a.id = f.id
   where (:language = '' or a.language = :language)
     and (:date_from = '' or a.published_date >= :date_from)
@@ -60,10 +63,15 @@ hits as materialized (
                                   join people p on p.id = ap.person_id where p.slug = :person))
     and (:stubs or not a.is_stub)
 ),
+-- One hit per text: most texts have one copy in the whole archive (articles.copies = 1) and need no
+-- grouping; the copies of the others are ranked among themselves and the best one stands for them.
 stories as materialized (
-  select * from (
-    select *, row_number() over same_text as nth, count(*) over same_text as copies from hits
-    window same_text as (partition by body_key order by is_stub, literal desc, rank, id))
+  select *, 1 as shown_copies from hits where copies = 1
+  union all
+  select id, rank, literal, is_stub, copies, body_key, published_date, outlet_id, language, shown_copies
+  from (select *, row_number() over same_text as nth, count(*) over same_text as shown_copies
+        from hits where copies > 1
+        window same_text as (partition by body_key order by is_stub, literal desc, rank, id))
   where nth = 1
 )"""
 
@@ -84,7 +92,7 @@ union all select 'language', count(*), language, null, null, null, null, null, n
 union all select 'year', count(*), substr(published_date, 1, 4), null, null, null, null, null, null, null
   from hits where published_date is not null group by 3
 union all select * from (
-  select 'result', row_number() over (), s.id, s.literal, s.copies, a.language, a.published_date,
+  select 'result', row_number() over (), s.id, s.literal, s.shown_copies, a.language, a.published_date,
     o.name, o.name_zh, a.version_count
   from (select * from stories order by {order} limit :limit offset :offset) s
   join articles a on a.id = s.id left join outlets o on o.id = a.outlet_id)
@@ -254,7 +262,7 @@ FILE_SEARCH_SQL = ranking_sql("s.id, s.literal, a.title")
 RANKED_SEARCH_SQL = ranking_sql(
     "s.id, a.published_date, o.name as outlet, a.title, "
     "case when s.literal then 'text' else 'linked to ' || (select kind from named) end as found_by, "
-    "s.copies as same_text, a.version_count as versions, a.is_stub, "
+    "s.shown_copies as same_text, a.version_count as versions, a.is_stub, "
     "search_snippet_text(coalesce(a.summary || char(10), '') || a.body, :q, 200) as snippet",
     names=True,
 ) + "\nlimit 100"

@@ -114,12 +114,14 @@ def _fold_char(char: str) -> str:
 
 def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     """(start, end, folded term) of every match, in positions of the original text."""
+    # The word-level conversion keeps lengths; when NFKC and lower-casing do too (almost always), the
+    # folded text's positions are the original's. Otherwise fold character by character to map them.
+    folded = to_simplified(nfkc(text).lower())
+    if len(folded) == len(text):
+        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded) if m.end() > m.start()]
     parts = [_fold_char(c) for c in text]
-    # Character by character for the positions; then the word-level conversion, which keeps lengths.
     folded = to_simplified("".join(parts))
     spans = [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded) if m.end() > m.start()]
-    if len(folded) == len(text):  # every character folded to exactly one: positions agree
-        return spans
     origin = [i for i, part in enumerate(parts) for _ in part]
     return [(origin[s], origin[e - 1] + 1, term) for s, e, term in spans]
 

@@ -52,6 +52,9 @@ REFRESH_TOTALS = [
     "UPDATE organizations SET article_count = ("
     " SELECT count(*) FROM article_organizations WHERE organization_id = organizations.id)",
     "UPDATE places SET article_count = (SELECT count(*) FROM article_places WHERE place_id = places.id)",
+    "UPDATE articles SET copies = 1 WHERE copies != 1",
+    "UPDATE articles SET copies = shared.n FROM (SELECT body_key, count(*) AS n FROM articles"
+    " GROUP BY body_key HAVING n > 1) AS shared WHERE articles.body_key = shared.body_key",
     "DELETE FROM entity_candidates",
     "INSERT INTO entity_candidates (kind, name, language, count, article_count, example_article_id)"
     " SELECT kind, name, language, sum(count), count(DISTINCT article_id), min(article_id)"
