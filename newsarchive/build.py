@@ -23,6 +23,7 @@ from newsarchive import entities, schema
 from newsarchive.ingest import Pipeline, Processed
 from newsarchive.inputs import InputFile, input_name, iter_input_files
 from newsarchive.outlets import load_outlets
+from newsarchive.parsers.curated import load_parser_data
 from newsarchive.store import ArchiveWriter
 
 PACKAGE_DIR = Path(__file__).parent
@@ -137,7 +138,7 @@ def _build_into(temp_path: Path, inputs: list[Path], data_dir: Path, jobs: int, 
     seen: set[tuple[str, str]] = set()
     changed = _changed_files(iter_input_files(inputs), known, reprocess_all, seen, report)
     bar = tqdm(unit=" files", disable=not (progress and sys.stderr.isatty()), desc="building")
-    for item in _process_all(changed, Pipeline(gazetteer), jobs):
+    for item in _process_all(changed, Pipeline(gazetteer, load_parser_data(data_dir)), jobs):
         writer.write(item)
         report.statuses[item.status] += 1
         if item.message and item.status != "ok":

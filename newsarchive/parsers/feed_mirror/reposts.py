@@ -1,0 +1,65 @@
+"""Reposts: a page that carries another outlet's story credits that outlet, the reposter becomes ``via``.
+
+China Digital Times names its source before the title ("德国之声｜…", "【404文库】维舟 | …"); nei.st files
+each post under the original publication's category and links the original with ``?source=URL``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from newsarchive.outlets import Outlet, OutletDirectory
+from newsarchive.parsers.feed_rules import OutletRules
+from newsarchive.urls import http_url, query_value
+
+CATEGORY_CLASS = re.compile(r"\bcategory-([a-z0-9-]+)")
+CATEGORY_PATH = re.compile(r"^https?://[^/]+/medium/([a-z0-9-]+)/")
+
+
+@dataclass
+class Repost:
+    outlet: str  # the original outlet's name as the reposter writes it (or a curated name)
+    title: str | None = None  # the title without the source's name, when the title carried it
+    original_url: str | None = None
+
+
+def from_title(title: str, rules: OutletRules) -> Repost | None:
+    """A source named before the title: ``SOURCE｜TITLE`` (CDT's reposts)."""
+    for pattern in rules.repost_titles:
+        m = pattern.match(title)
+        if m and m.group("source").strip() not in rules.repost_not_sources and m.group("title").strip():
+            return Repost(outlet=m.group("source").strip(), title=m.group("title").strip())
+    return None
+
+
+def from_category(root: LexborNode, url: str | None, rules: OutletRules, outlets: OutletDirectory
+                  ) -> Repost | None:
+    """nei.st: the post's category names the original publication; its ``?source=`` link, the original."""
+    if not rules.repost_categories:
+        return None
+    category = _category(root, url)
+    outlet = outlets.by_slug(rules.repost_categories.get(category or "", ""))
+    if outlet is None:
+        return None
+    return Repost(outlet=outlet.name, original_url=_source_link(root, outlet, outlets))
+
+
+def _category(root: LexborNode, url: str | None) -> str | None:
+    article = root.css_first("article[class*='category-']")
+    if article is not None and (m := CATEGORY_CLASS.search(article.attributes.get("class") or "")):
+        return m.group(1)
+    m = CATEGORY_PATH.match(url or "")
+    return m.group(1) if m else None
+
+
+def _source_link(root: LexborNode, outlet: Outlet, outlets: OutletDirectory) -> str | None:
+    """The first ``?source=`` link that points at the credited outlet's own site; it leaves the page."""
+    for anchor in root.css("a[href*='source=']"):
+        source = http_url(query_value(anchor.attributes.get("href") or "", "source"))
+        if source and outlets.by_url(source) is outlet:
+            anchor.decompose()
+            return source
+    return None
