@@ -30,7 +30,10 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
     """A source named before the title: ``SOURCE｜TITLE`` (CDT's reposts)."""
     for pattern in rules.repost_titles:
         m = pattern.match(title)
-        if m and m.group("source").strip() not in rules.repost_not_sources and m.group("title").strip():
+        if m is None or not m.group("title").strip():
+            continue
+        named = {m.group("source").strip(), (m.groupdict().get("column") or "").strip()}
+        if not named & rules.repost_not_sources:
             return Repost(outlet=m.group("source").strip(), title=m.group("title").strip())
     return None
 
