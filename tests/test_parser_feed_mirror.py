@@ -413,3 +413,86 @@ def test_any_html_gives_an_article_or_a_parse_error(pieces: list[str]) -> None:
         return
     assert article.paragraphs and all(p.strip() for p in article.paragraphs)
     assert all("<script" not in p for p in article.paragraphs)
+
+
+# --- issue 9: furniture, dates and attribution, outlet by outlet -----------------------------------
+
+
+def stored_dates(article: ParsedArticle) -> tuple[str | None, str | None]:
+    return utc_iso(article)
+
+
+def test_rfi_title_suffix_logo_and_a_local_date_after_utc_midnight() -> None:
+    article = parse_fixture("rfi_title_logo_night.md")
+    assert article.title == "湖畔音乐节延期到秋天"
+    assert article.images == []  # the social-card logo is not the article's
+    assert stored_dates(article) == ("2020-08-14T22:40:00Z", "2020-08-15")  # 00:40 in Paris
+    assert article.page_published_at == "2020-08-15T00:40:00+02:00"
+    assert article.paragraphs == [
+        "一个湖畔音乐节的主办方宣布，活动将延期到秋天举行。",
+        "主办方说，已售出的门票仍然有效。",
+    ]
+
+
+def test_cna_reporters_from_the_dateline_video_tag_newsletter_icon_and_taipei_date() -> None:
+    article = parse_fixture("cna_dateline_reporter.md")
+    assert article.title == "夜市攤商試賣新口味 排隊人潮湧現"
+    assert article.authors == ["林小華", "陳大同"]
+    assert article.images == []
+    assert stored_dates(article) == ("2020-12-16T16:30:00Z", "2020-12-17")  # 00:30 in Taipei
+    assert article.paragraphs[0].startswith("（中央社記者林小華、陳大同台南17日電）")
+    assert "訂閱" not in article.body
+
+
+def test_cdt_repost_credits_the_original_and_drops_a_cut_off_image() -> None:
+    article = parse_fixture("cdt_repost_cut_image.md")
+    assert (article.title, article.outlet, article.via) == (
+        "一座港口城市的夜班渡轮恢复运行", "德国之声", "China Digital Times")
+    assert article.authors == []  # the CDT account that reposted it did not write it
+    assert article.images == []  # no usable URL, and "img" says nothing
+    assert article.paragraphs == ["停运半年的夜班渡轮本周恢复运行。", "市政府说，渡轮将每半小时开出一班。"]
+
+
+def test_neist_repost_credits_initium_with_its_own_date_and_url() -> None:
+    article = parse_fixture("neist_initium_repost.md")
+    assert (article.outlet, article.via) == ("Initium Media", "Nei.st")
+    assert article.original_url == "https://theinitium.com/article/20191204-cable-car-last/"
+    assert stored_dates(article) == (None, "2019-12-04")  # the repost's own time is not the story's
+    assert article.date_source == "printed-date"
+    assert article.page_published_at == "2020-02-20T13:24:05+00:00"
+    assert article.paragraphs == ["缆车在傍晚六点开出最后一班。", "乘客们在车厢里拍照留念。"]
+    assert article.images == [] and article.links == []
+
+
+def test_reuters_update_note_title_suffix_and_dateline_date() -> None:
+    article = parse_fixture("reuters_update_note.md")
+    assert article.title == "港口吞吐量连续三个月回升"
+    assert article.paragraphs[0].startswith("路透上海1月8日 - ")
+    assert stored_dates(article) == ("2021-01-07T23:30:00Z", "2021-01-08")
+
+
+def test_epoch_times_printed_date_wins_over_the_feed_time() -> None:
+    article = parse_fixture("epoch_printed_date.md")
+    assert stored_dates(article) == ("2020-12-18T12:10:00Z", "2020-12-17")  # 07:10 on the 18th in New York
+    assert article.date_source == "printed-date"
+    assert article.authors == ["王小雨"]
+
+
+def test_bbc_headline_repeated_as_first_paragraph_and_grey_line() -> None:
+    article = parse_fixture("bbc_headline_repeat.md")
+    assert article.paragraphs == ["一座停用多年的灯塔周末重新点亮。", "镇长说，修复工作由志愿者完成。"]
+    assert article.images == []
+    assert stored_dates(article)[1] == "2020-10-18"
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "expected"),
+    [
+        ("https://www.rti.org.tw/news/view/id/1", "[國際] 山區小學啟用太陽能板", "山區小學啟用太陽能板"),
+        ("http://www.rfi.fr/cn/a", "大&amp;#22338;直美退赛 – 法国国际广播电台 - RFI", "大坂直美退赛"),
+        ("https://www.dw.com/zh/a", "特朗普：&quot;投票给我&quot;，", "特朗普：\"投票给我\""),
+    ],
+)
+def test_title_furniture_and_escaped_entities(url: str, title: str, expected: str) -> None:
+    text = f"<!--1600000000000-->\n[{title}]({url})\n------\n<div><p>正文第一段。</p></div>"
+    assert feed_mirror.parse(text, "t.md").title == expected
