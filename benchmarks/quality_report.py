@@ -35,7 +35,7 @@ ESCAPED_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#[xX][0-9a-fA-F]{2,5});
 REPOST_PREFIX = re.compile(r"^(?:【[^】]{1,12}】)?\s*([^｜|【】]{1,20}?)\s*(?:｜|\s\|\s)")
 UPDATE_NOTE = re.compile(r"^[（(](?:新增|更新|補充|补充|增加|加入|修正|更正)[^）)]{0,60}[)）]$")
 RELATED_LINE = re.compile(
-    r"^(?:相关报道|相關報導|相关阅读|相關閱讀|延伸閱讀|延伸阅读|更多相关|其它|其他)\s*(?:[:：/]|$)"
+    r"^(?:相关报道|相關報導|相关阅读|相關閱讀|延伸閱讀|延伸阅读|更多相关)\s*(?:[:：/]|$)|^(?:其它|其他)\s*/"
     r"|^(?:Related|Read more|More on this)\b"
 )
 JUNK_CAPTION = re.compile(

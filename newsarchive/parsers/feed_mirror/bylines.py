@@ -148,13 +148,16 @@ def text_byline(text: str, index: int, count: int, rules: OutletRules) -> tuple[
 
 def _names(written: str, places: tuple[str, ...]) -> list[str]:
     """Names from a byline; a dateline's place glued to the last name ("林小華台北") is cut off."""
-    names = split_authors(written)
+    names = split_authors(written.rstrip("－-／/ "))
     if names and places:
         last = names[-1]
         for place in places:
             if last.endswith(place) and len(last) - len(place) >= 2:
                 names[-1] = last[: -len(place)]
                 break
+        else:  # a place we do not know: Chinese names are mostly three characters
+            if len(last) >= 5:
+                names[-1] = last[:3]
     return names
 
 
