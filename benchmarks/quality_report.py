@@ -19,12 +19,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsarchive.outlets import DEFAULT_PATH, load_outlets
 from newsarchive.textnorm import normalize
 
 OUTLETS = load_outlets(DEFAULT_PATH)
+RULES = yaml.safe_load((DEFAULT_PATH.parent / "feed_mirror.yml").read_text(encoding="utf-8"))
+# CDT's own labels before a title ("综合 | …" a roundup) name no source.
+NOT_SOURCES = {name for rule in RULES["reposts"] for name in rule.get("not_sources") or ()}
 
 # A title ending in " - Site", " | Site" or "｜Site" where Site is a curated outlet's name or alias.
 TITLE_TAIL = re.compile(r"(?:\s[-–—|]\s*|\s*[｜]\s*)([^-–—|｜]{1,30})$")
@@ -46,7 +51,7 @@ JUNK_CAPTION = re.compile(
 LOGO_SRC = re.compile(r"RFI_FB\.png|/error\.svg|grey_line|_line-nc\.png|/logo[^/]*\.(?:png|svg|jpe?g)$", re.I)
 CNA_REPORTER = re.compile(r"中央社(?:記者|记者)[^（）()，,]{2,20}?\d{1,2}日(?:專|专)?(?:電|电)")
 EPOCH_DATE = re.compile(r"^【大纪元(\d{4})年(\d{1,2})月(\d{1,2})日讯】")
-DATELINE_DAY = re.compile(r"^[（(]中央社(?:記者[^（）()]{1,20}?)?[^（）()\d]{0,8}?(\d{1,2})日(?:專)?電[)）]")
+CNA_RELEASE = re.compile(r"(?<!\d)(1\d\d)([01]\d)([0-3]\d)\s*$")
 REUTERS_DATELINE = re.compile(r"^路透[^\d\s]{1,20}?(\d{1,2})月(\d{1,2})日\s*-")
 STUB_CHARS = 60
 
@@ -121,18 +126,20 @@ def _cna_reporter_without_author(row: dict) -> bool:
 
 
 def _printed_date_differs(row: dict) -> bool:
-    """The body's own dateline names another day than the stored date."""
+    """The page prints its own date (Epoch Times' 【大纪元…讯】, CNA's closing 1091217 release code,
+    Reuters' dateline) and the stored date is another day."""
     stored = row["published_date"]
-    body = row["body"][:120]
-    if not stored:
-        return bool(EPOCH_DATE.match(body) or DATELINE_DAY.match(body))
-    if m := EPOCH_DATE.match(body):
-        return stored != f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-    if m := DATELINE_DAY.match(body):
-        return int(stored[8:10]) != int(m[1])
-    if m := REUTERS_DATELINE.match(body):
-        return (int(stored[5:7]), int(stored[8:10])) != (int(m[1]), int(m[2]))
-    return False
+    head, tail = row["body"][:120], row["body"][-40:]
+    printed = None
+    if m := EPOCH_DATE.match(head):
+        printed = (int(m[1]), int(m[2]), int(m[3]))
+    elif row["outlet"] == "central-news-agency" and (m := CNA_RELEASE.search(tail)):
+        printed = (int(m[1]) + 1911, int(m[2]), int(m[3]))
+    elif m := REUTERS_DATELINE.match(head):
+        printed = (int(stored[:4]) if stored else 0, int(m[1]), int(m[2]))
+    if printed is None:
+        return False
+    return stored is None or tuple(map(int, stored.split("-"))) != printed
 
 
 def _repost_without_original(row: dict) -> bool:
@@ -140,7 +147,8 @@ def _repost_without_original(row: dict) -> bool:
     if row["outlet_kind"] == "republisher" and row["via"] is None and "nei.st" in (row["url"] or ""):
         return True
     match = REPOST_PREFIX.match(row["title"])
-    return row["outlet"] == "china-digital-times" and row["via"] is None and match is not None
+    return (row["outlet"] == "china-digital-times" and row["via"] is None and match is not None
+            and match.group(1) not in NOT_SOURCES)
 
 
 ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
@@ -153,7 +161,7 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "body: wire update note first": lambda r: bool(UPDATE_NOTE.match(r["body"].partition("\n\n")[0])),
     "body: related-article line": lambda r: any(RELATED_LINE.match(p) for p in r["body"].split("\n\n")),
     "authors: CNA reporter named, no author": _cna_reporter_without_author,
-    "date: stored date differs from the printed dateline": _printed_date_differs,
+    "date: stored date differs from the date the page prints": _printed_date_differs,
     "date: none at all": lambda r: r["published_date"] is None,
     "repost: outlet is the reposter (no original outlet)": _repost_without_original,
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,

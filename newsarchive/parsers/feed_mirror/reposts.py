@@ -43,19 +43,20 @@ def from_category(root: LexborNode, url: str | None, rules: OutletRules, outlets
     """nei.st: the post's category names the original publication; its ``?source=`` link, the original."""
     if not rules.repost_categories:
         return None
-    category = _category(root, url)
-    outlet = outlets.by_slug(rules.repost_categories.get(category or "", ""))
+    slugs = [rules.repost_categories[c] for c in _categories(root, url) if c in rules.repost_categories]
+    outlet = outlets.by_slug(slugs[0]) if slugs else None
     if outlet is None:
         return None
     return Repost(outlet=outlet.name, original_url=_source_link(root, outlet, outlets))
 
 
-def _category(root: LexborNode, url: str | None) -> str | None:
+def _categories(root: LexborNode, url: str | None) -> list[str]:
+    """The post's categories in page order (a post may sit in a topic and a publication), then the
+    URL's ``/medium/<category>/``."""
     article = root.css_first("article[class*='category-']")
-    if article is not None and (m := CATEGORY_CLASS.search(article.attributes.get("class") or "")):
-        return m.group(1)
+    found = CATEGORY_CLASS.findall(article.attributes.get("class") or "") if article is not None else []
     m = CATEGORY_PATH.match(url or "")
-    return m.group(1) if m else None
+    return [*found, m.group(1)] if m else found
 
 
 def _source_link(root: LexborNode, outlet: Outlet, outlets: OutletDirectory) -> str | None:
