@@ -28,7 +28,7 @@ PATTERN_KINDS = (
     "lead_notes",
     "repost_titles",
 )
-SELECTOR_KINDS = ("noise", "image_noise", "noise_containers", "time_elements")
+SELECTOR_KINDS = ("noise", "image_noise", "noise_containers", "time_elements", "related_lists")
 
 
 class LinePatterns:
@@ -70,6 +70,7 @@ class OutletRules:
     image_noise: str | None
     noise_containers: tuple[tuple[str, str], ...]
     time_elements: str | None
+    related_lists: str | None  # lists dropped when every item is only a link to the same outlet
     title_furniture: tuple[re.Pattern[str], ...]
     tail_start: re.Pattern[str] | None
     boilerplate: LinePatterns
@@ -120,6 +121,7 @@ class FeedMirrorRules:
                 (rule["marker"], rule["container"]) for rule in self._for("noise_containers", slug)
             ),
             time_elements=", ".join(times) or None,
+            related_lists=", ".join(rule["selector"] for rule in self._for("related_lists", slug)) or None,
             title_furniture=tuple(re.compile(p) for p in self._patterns("title_furniture", slug)),
             tail_start=_one_regex(self._patterns("tail_start", slug)),
             boilerplate=LinePatterns(self._patterns("boilerplate", slug)),

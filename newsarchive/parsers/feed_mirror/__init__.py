@@ -175,6 +175,8 @@ def _read_page(html: str, url: str | None, rules: OutletRules, outlets: OutletDi
         drop_nodes(root, rules.noise)
     for marker, container in rules.noise_containers:
         drop_containers(root, marker, container)
+    if rules.related_lists and url:
+        body.drop_related_lists(root, rules.related_lists, url, outlets)
     body.drop_more_links(root)
     return Page(heading, summary or None, byline, original_url, found_images, text_blocks(root), repost)
 

@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborNode
 
 from newsarchive.html_text import Block, clean_text
 from newsarchive.model import Image, Link
+from newsarchive.outlets import Outlet, OutletDirectory
 from newsarchive.parsers.feed_mirror.bylines import text_byline
 from newsarchive.parsers.feed_rules import OutletRules
 from newsarchive.textnorm import normalize
@@ -127,6 +128,23 @@ def take_original_link(root: LexborNode) -> str | None:
             if href:
                 return href
     return None
+
+
+def drop_related_lists(root: LexborNode, selector: str, url: str, outlets: OutletDirectory) -> None:
+    """Lists whose every item is only a link to another page of the same outlet: related articles."""
+    home = outlets.by_url(url)
+    for listing in root.css(selector):
+        items = listing.css("li")
+        if items and home is not None and all(_is_own_link_item(item, home, outlets) for item in items):
+            listing.decompose()
+
+
+def _is_own_link_item(item: LexborNode, home: Outlet, outlets: OutletDirectory) -> bool:
+    anchors = item.css("a[href]")
+    if len(anchors) != 1 or clean_text(anchors[0].text()) != clean_text(item.text()):
+        return False
+    href = http_url(anchors[0].attributes.get("href"))
+    return href is not None and outlets.by_url(href) is home
 
 
 def drop_more_links(root: LexborNode) -> None:

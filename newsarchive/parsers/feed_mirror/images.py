@@ -21,6 +21,7 @@ CREDIT_IN_CAPTION = re.compile(
     r"|^(?P<caption2>.*?)\s*(?P<credit2>中央社(?:記者)?\S{0,12}攝)(?:\s*\d{2,3}年\d{1,2}月\d{1,2}日)?\s*$"
     r"|^(?P<caption3>.*?)[，,\s]*(?:图像来源|圖像來源|图片来源|圖片來源)[，,:：\s]*(?P<credit3>[^，,]{2,40}?)"
     r"(?:图说|圖說)?\s*$"
+    r"|^(?P<caption4>.*?)\s*(?P<credit4>©\s*[^©]{2,60})$"
 )
 CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
 CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
@@ -93,14 +94,14 @@ def _caption_and_credit(node: LexborNode) -> tuple[str | None, str | None]:
 
 
 def split_credit(caption: str) -> tuple[str | None, str | None]:
-    """Caption text and a trailing credit like ``（路透社）``, ``中央社記者X攝 109年1月1日`` or
-    ``图像来源，Getty Images``."""
+    """Caption text and a trailing credit like ``（路透社）``, ``中央社記者X攝 109年1月1日``,
+    ``图像来源，Getty Images`` or ``©Getty Images``."""
     if not caption.strip():
         return None, None
     m = CREDIT_IN_CAPTION.match(caption)
     if not m:
         return caption, None
-    for group in ("", "2", "3"):
+    for group in ("", "2", "3", "4"):
         if m.group("credit" + group):
             return m.group("caption" + group) or None, m.group("credit" + group).strip()
     return caption, None
