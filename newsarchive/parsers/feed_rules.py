@@ -22,6 +22,7 @@ PATTERN_KINDS = (
     "boilerplate",
     "tail_boilerplate",
     "text_bylines",
+    "summary_bylines",
     "skip_images",
     "junk_captions",
     "printed_dates",
@@ -76,6 +77,7 @@ class OutletRules:
     boilerplate: LinePatterns
     tail_boilerplate: LinePatterns
     text_bylines: tuple[TextByline, ...]
+    summary_bylines: tuple[re.Pattern[str], ...]  # group "names": the author opening the standfirst
     dateline_places: tuple[str, ...]  # places a dateline glues to the reporter's name (…記者林小華台北…)
     skip_images: re.Pattern[str] | None
     junk_captions: re.Pattern[str] | None
@@ -130,6 +132,7 @@ class FeedMirrorRules:
                 TextByline(re.compile(rule["pattern"]), bool(rule.get("drop")))
                 for rule in self._for("text_bylines", slug)
             ),
+            summary_bylines=tuple(re.compile(p) for p in self._patterns("summary_bylines", slug)),
             dateline_places=tuple(sorted(
                 {place for rule in self._for("text_bylines", slug) for place in rule.get("places") or ()},
                 key=len, reverse=True)),

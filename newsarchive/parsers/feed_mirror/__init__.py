@@ -77,6 +77,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     rules = data.feed_mirror.outlet(home.slug if home else None)
     page = _read_page(env.html, url, rules, data.outlets, warnings)
     blocks, text_authors = body.body_blocks(page.blocks, rules)
+    page.summary, summary_authors = bylines.summary_byline(page.summary, rules)
+    text_authors = summary_authors or text_authors
     if not blocks and page.summary:  # a teaser whose only text is its standfirst
         blocks = [Block(page.summary)]
     if not blocks:
@@ -119,17 +121,17 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         page_published_at=found.page_published_at,
         authors=bylines.clean_authors(page.byline.authors or text_authors or poster, outlet, data.outlets),
         summary=page.summary,
-        tags=_tags(env),
+        tags=_tags(env, data.outlets),
         images=page.images,
         links=body.body_links(blocks, url),
         warnings=warnings,
     )
 
 
-def _tags(env: Envelope) -> list[str]:
-    """Front-matter tags, without the mirror's copy of the author field."""
+def _tags(env: Envelope, outlets: OutletDirectory) -> list[str]:
+    """Front-matter tags, without the mirror's copies of the author field and of the feed's name."""
     author = clean_text(env.front.get("author") or "")
-    return [tag for tag in front_list(env.front.get("tags", "")) if tag != author]
+    return [t for t in front_list(env.front.get("tags", "")) if t != author and outlets.resolve(t) is None]
 
 
 def _front_author(author: str | None, url: str | None, outlets: OutletDirectory

@@ -146,6 +146,15 @@ def text_byline(text: str, index: int, count: int, rules: OutletRules) -> tuple[
     return [], False
 
 
+def summary_byline(summary: str | None, rules: OutletRules) -> tuple[str | None, list[str]]:
+    """The standfirst without an author's name that opens it, and that name (FT Chinese "林一木：…")."""
+    for pattern in rules.summary_bylines:
+        m = pattern.match(summary or "")
+        if m:
+            return summary[m.end() :] or None, [m.group("names")]
+    return summary, []
+
+
 def _names(written: str, places: tuple[str, ...]) -> list[str]:
     """Names from a byline; a dateline's place glued to the last name ("林小華台北") is cut off."""
     names = split_authors(written.rstrip("－-／/ "))
@@ -206,9 +215,9 @@ def instant(byline: Byline, env: Envelope, rules: OutletRules, warnings: list[st
     date), on the outlet's own clock so that its local date is the page's."""
     if byline.published_at is not None and dates.plausible(byline.published_at):
         when = byline.published_at
-        page = when.isoformat()
-        found = Dates(_on_clock(when, rules), None, byline.source, page)
-        return found
+        # A time the page prints on its own clock (no offset written) is kept as printed.
+        printed_local = rules.zone is not None and when.tzinfo is rules.zone
+        return Dates(_on_clock(when, rules), None, byline.source, when.isoformat() if printed_local else None)
     if env.epoch_ms is not None:
         when = dates.from_epoch_ms(env.epoch_ms)
         if when is not None and dates.plausible(when):

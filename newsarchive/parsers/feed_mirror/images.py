@@ -13,7 +13,7 @@ from newsarchive.parsers.feed_rules import OutletRules
 from newsarchive.urls import is_cut_off, unwrap_image_proxy
 
 CREDIT_WORDS = (
-    r"社|图片|圖片|照片|截图|截圖|提供|攝|摄|资料|資料|档案|檔案|示意图|示意圖|互联网|网络|"
+    r"社|图片|圖片|图[:：]|圖[:：]|照片|截图|截圖|提供|攝|摄|资料|資料|档案|檔案|示意图|示意圖|互联网|网络|"
     r"Getty|Reuters|REUTERS|[Pp]hoto|Images?|(?<![A-Za-z])(?:AP|AFP|EPA)(?![A-Za-z])"
 )
 CREDIT_IN_CAPTION = re.compile(
