@@ -108,9 +108,10 @@ def _site_name_in_title(row: dict) -> bool:
 
 
 def _body_starts_with_title(row: dict) -> bool:
+    """The headline repeated before the text (a body that is only the headline is a stub instead)."""
     title = _fold(row["title"])
-    first = _fold(row["body"].split("\n\n", 1)[0])
-    return len(title) >= 6 and first.startswith(title)
+    first, _, rest = row["body"].partition("\n\n")
+    return len(title) >= 6 and _fold(first).startswith(title) and bool(rest.strip())
 
 
 def _fold(text: str) -> str:
