@@ -60,11 +60,14 @@ def _is_boilerplate(text: str, rules: OutletRules) -> bool:
 
 def without_headline(blocks: list[Block], title: str) -> list[Block]:
     """The body without a first paragraph that only repeats the headline (BBC, VOA video captions)."""
-    first = blocks[0].text if blocks else ""
     # Only a paragraph about as long as the title can be it (folding is not free).
-    if len(blocks) > 1 and abs(len(first) - len(title)) <= 8 and fold(first) == fold(title) and fold(title):
-        return blocks[1:]
+    while len(blocks) > 1 and _repeats(blocks[0].text, title):
+        blocks = blocks[1:]
     return blocks
+
+
+def _repeats(text: str, title: str) -> bool:
+    return abs(len(text) - len(title)) <= 8 and fold(text) == fold(title)
 
 
 def fold(text: str) -> str:
