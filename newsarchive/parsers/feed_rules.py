@@ -29,7 +29,9 @@ PATTERN_KINDS = (
     "lead_notes",
     "repost_titles",
 )
-SELECTOR_KINDS = ("noise", "image_noise", "noise_containers", "time_elements", "related_lists")
+SELECTOR_KINDS = (
+    "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions"
+)
 
 
 class LinePatterns:
@@ -72,6 +74,7 @@ class OutletRules:
     noise_containers: tuple[tuple[str, str], ...]
     time_elements: str | None
     related_lists: str | None  # lists dropped when every item is only a link to the same outlet
+    gallery_captions: bool  # <img><b>Title</b>：text is a picture and its caption
     title_furniture: tuple[re.Pattern[str], ...]
     tail_start: re.Pattern[str] | None
     boilerplate: LinePatterns
@@ -123,6 +126,7 @@ class FeedMirrorRules:
                 (rule["marker"], rule["container"]) for rule in self._for("noise_containers", slug)
             ),
             time_elements=", ".join(times) or None,
+            gallery_captions=bool(self._for("gallery_captions", slug)),
             related_lists=", ".join(rule["selector"] for rule in self._for("related_lists", slug)) or None,
             title_furniture=tuple(re.compile(p) for p in self._patterns("title_furniture", slug)),
             tail_start=_one_regex(self._patterns("tail_start", slug)),

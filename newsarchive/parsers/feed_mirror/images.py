@@ -25,6 +25,7 @@ CREDIT_IN_CAPTION = re.compile(
 )
 CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
 CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
+INLINE_TAGS = frozenset({"-text", "b", "strong", "a", "span", "em", "i", "u", "sup", "sub"})
 
 
 def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
@@ -41,6 +42,8 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
         caption, credit = _caption_and_credit(caption_node) if caption_node is not None else (None, None)
         if caption_node is not None:
             caption_node.decompose()
+        elif rules.gallery_captions and (gallery := _gallery_caption(img)):
+            caption, credit = split_credit(gallery)
         if not caption and not credit:
             caption, credit = split_credit(clean_text(attrs.get("alt") or attrs.get("title") or ""))
         if caption and rules.junk_captions and rules.junk_captions.fullmatch(caption):
@@ -55,6 +58,32 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
             )
         )
     return [image for image in images if image.src or image.caption or image.credit]
+
+
+def _gallery_caption(img: LexborNode) -> str | None:
+    """A gallery's caption written after its picture: ``<img><b>Title</b>：text`` up to the next block;
+    the caption leaves the body (it belongs to the picture)."""
+    heading = next_element(img)
+    if heading is None or heading.tag not in ("b", "strong") or not _same_line(img, heading):
+        return None
+    parts: list[str] = []
+    node: LexborNode | None = img.next
+    doomed = []
+    while node is not None and node.tag in INLINE_TAGS:
+        parts.append(node.text() if node.tag != "-text" else node.text_content or "")
+        doomed.append(node)
+        node = node.next
+    for item in doomed:
+        item.decompose()
+    return clean_text("".join(parts)) or None
+
+
+def _same_line(img: LexborNode, heading: LexborNode) -> bool:
+    """Only blank text between the picture and the bold title that opens its caption."""
+    node = img.next
+    while node is not None and node.tag == "-text":
+        node = node.next
+    return same(node, heading)
 
 
 def _caption_node(img: LexborNode) -> LexborNode | None:
