@@ -14,14 +14,15 @@ from newsarchive.urls import is_cut_off, unwrap_image_proxy
 
 CREDIT_WORDS = (
     r"社|图片|圖片|图[:：]|圖[:：]|照片|截图|截圖|提供|攝|摄|资料|資料|档案|檔案|示意图|示意圖|互联网|网络|"
-    r"Getty|Reuters|REUTERS|[Pp]hoto|Images?|(?<![A-Za-z])(?:AP|AFP|EPA)(?![A-Za-z])"
+    r"大纪元|大紀元|新唐人|合成|微博|推特|取自|来源|來源|Twitter|Facebook|Shutterstock|"
+    r"Getty|Reuters|REUTERS|[Pp]hoto|Images?|(?<![A-Za-z])(?:AP|AFP|EPA|ANP)(?![A-Za-z])"
 )
 CREDIT_IN_CAPTION = re.compile(
     rf"^(?P<caption>.*?)\s*[（(](?P<credit>[^（）()]{{0,40}}?(?:{CREDIT_WORDS})[^（）()]{{0,20}})[)）]\s*$"
     r"|^(?P<caption2>.*?)\s*(?P<credit2>中央社(?:記者)?\S{0,12}攝)(?:\s*\d{2,3}年\d{1,2}月\d{1,2}日)?\s*$"
     r"|^(?P<caption3>.*?)[，,\s]*(?:图像来源|圖像來源|图片来源|圖片來源)[，,:：\s]*(?P<credit3>[^，,]{2,40}?)"
     r"(?:图说|圖說)?\s*$"
-    r"|^(?P<caption4>.*?)\s*(?P<credit4>©\s*[^©]{2,60})$"
+    r"|^(?P<caption4>.*?)\s*(?P<credit4>©\s*[^©]{2,60}|REUTERS/[^。.!?]{1,80})$"
 )
 CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
 CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
