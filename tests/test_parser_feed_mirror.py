@@ -496,3 +496,64 @@ def test_bbc_headline_repeated_as_first_paragraph_and_grey_line() -> None:
 def test_title_furniture_and_escaped_entities(url: str, title: str, expected: str) -> None:
     text = f"<!--1600000000000-->\n[{title}]({url})\n------\n<div><p>正文第一段。</p></div>"
     assert feed_mirror.parse(text, "t.md").title == expected
+
+
+def mirror(url: str, html: str, title: str = "标题", front: str = "") -> ParsedArticle:
+    text = f"{front}<!--1600000000000-->\n[{title}]({url})\n------\n<div>{html}</div>"
+    return feed_mirror.parse(text, "t.md")
+
+
+def test_voa_programme_captions_under_video_and_audio_are_not_the_body() -> None:
+    title = "时事大家谈：一座城市的夜班渡轮"
+    html = (
+        f"<video src='https://av.example.com/a.mp4'></video><div><small>{title}</small></div>"
+        f"<audio src='https://av.example.com/a.mp3'></audio><div><small>{title}</small></div>"
+        "<p>渡轮恢复运行后，乘客明显增多。</p>"
+    )
+    article = mirror("https://www.voachinese.com/a/ferry/1.html", html, title)
+    assert article.paragraphs == ["渡轮恢复运行后，乘客明显增多。"]
+
+
+def test_dw_gallery_text_becomes_the_pictures_captions() -> None:
+    html = (
+        "<p>(德国之声中文网) 一篇关于面包的报道。</p>"
+        "<div><img src='https://static.example.com/image/1_303.jpg'><b>爱面包</b>：德国有上千种面包。</div>"
+        "<div><img src='https://static.example.com/image/2_303.jpg'><b>爱啤酒</b>：啤酒排第二。</div>"
+    )
+    article = mirror("https://www.dw.com/zh/bread/a-1", html)
+    assert article.paragraphs == ["(德国之声中文网) 一篇关于面包的报道。"]
+    assert [i.caption for i in article.images] == ["爱面包：德国有上千种面包。", "爱啤酒：啤酒排第二。"]
+
+
+def test_epoch_times_host_and_caption_credits() -> None:
+    html = (
+        "<p>【大纪元2020年09月29日讯】大家好，欢迎收看《夜间新闻》，我是林一。</p><p>今天聊一座桥。</p>"
+        "<figure><img src='https://i.example.com/bridge.jpg'><figcaption>一座新桥。(Shutterstock)</figcaption></figure>"
+    )
+    article = mirror("https://www.epochtimes.com/gb/20/9/29/n1.htm", html)
+    assert article.authors == ["林一"]
+    assert [(i.caption, i.credit) for i in article.images] == [("一座新桥。", "Shutterstock")]
+
+
+def test_ft_chinese_author_opening_the_standfirst() -> None:
+    html = "<div class='story-lead'>林一木：今年经济要看三个关键词。</div><p>第一个关键词是消费。</p>"
+    article = mirror("https://cn.ft.com/story/001", html)
+    assert (article.authors, article.summary) == (["林一木"], "今年经济要看三个关键词。")
+
+
+def test_cdt_repost_from_an_unknown_source_keeps_its_name_as_the_outlet() -> None:
+    cdt = "https://chinadigitaltimes.net/chinese/2020/12/"
+    article = mirror(cdt + "a/", "<p>一段正文。</p>", "某公众号｜一篇文章")
+    assert (article.outlet, article.via, article.title) == ("某公众号", "China Digital Times", "一篇文章")
+    assert mirror(cdt + "b/", "<p>正文。</p>", "综合｜一组新闻").via is None  # a CDT roundup label
+
+
+def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
+    html = (
+        "<p>灯塔重新点亮。</p>"
+        "<ul><li><a href='https://www.bbc.com/zhongwen/simp/world-1'>另一篇报道</a></li>"
+        "<li><a href='https://www.bbc.com/zhongwen/simp/world-2'>第二篇报道</a></li></ul>"
+        "<ul><li><a href='https://example.org/report'>一份报告</a></li></ul>"
+    )
+    article = mirror("https://www.bbc.com/zhongwen/simp/world-0", html)
+    assert article.paragraphs == ["灯塔重新点亮。", "一份报告"]
