@@ -37,7 +37,7 @@ TITLE_SECTION_TAG = re.compile(r"^\s*\[[^\]]{1,6}\]|\[[^\]]{1,6}\]\s*$")
 TITLE_TRAILING_COMMA = re.compile(r"[,，、]\s*$")
 ESCAPED_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#[xX][0-9a-fA-F]{2,5});")
 # A repost's source written before its title: "德国之声｜…", "澎湃新闻 | …", "【404文库】维舟｜…".
-REPOST_PREFIX = re.compile(r"^(?:【[^】]{1,12}】)?\s*([^｜|【】]{1,20}?)\s*(?:｜|\s\|\s)")
+REPOST_PREFIX = re.compile(r"^(?:【([^】]{1,12})】)?\s*([^｜|【】]{1,20}?)\s*(?:｜|\s\|\s)")
 UPDATE_NOTE = re.compile(r"^[（(](?:新增|更新|補充|补充|增加|加入|修正|更正)[^）)]{0,60}[)）]$")
 RELATED_LINE = re.compile(
     r"^(?:相关报道|相關報導|相关阅读|相關閱讀|延伸閱讀|延伸阅读|更多相关)\s*(?:[:：/]|$)|^(?:其它|其他)\s*/"
@@ -108,10 +108,11 @@ def _site_name_in_title(row: dict) -> bool:
 
 
 def _body_starts_with_title(row: dict) -> bool:
-    """The headline repeated before the text (a body that is only the headline is a stub instead)."""
+    """The headline repeated as the first paragraph (a body that is only the headline is a stub instead;
+    a first sentence that opens with the headline's words is writing, not a repeat)."""
     title = _fold(row["title"])
     first, _, rest = row["body"].partition("\n\n")
-    return len(title) >= 6 and _fold(first).startswith(title) and bool(rest.strip())
+    return len(title) >= 6 and _fold(first) == title and bool(rest.strip())
 
 
 def _fold(text: str) -> str:
@@ -145,11 +146,11 @@ def _printed_date_differs(row: dict) -> bool:
 
 def _repost_without_original(row: dict) -> bool:
     """A republisher named as the outlet, or a title that still opens with its source's name."""
-    if row["outlet_kind"] == "republisher" and row["via"] is None and "nei.st" in (row["url"] or ""):
-        return True
+    if row["outlet_kind"] == "republisher" and row["via"] is None and "nei.st/medium/" in (row["url"] or ""):
+        return True  # nei.st's /medium/ section reposts publications; its other sections are its own
     match = REPOST_PREFIX.match(row["title"])
     return (row["outlet"] == "china-digital-times" and row["via"] is None and match is not None
-            and match.group(1) not in NOT_SOURCES)
+            and not {match.group(1), match.group(2)} & NOT_SOURCES)
 
 
 ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
