@@ -40,6 +40,10 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
             continue
         seen.add(src)
         caption_node = _caption_node(img)
+        if is_cut_off(src):  # a URL cut off before its extension points at nothing: no picture to show
+            if caption_node is not None:
+                caption_node.decompose()
+            continue
         caption, credit = _caption_and_credit(caption_node) if caption_node is not None else (None, None)
         if caption_node is not None:
             caption_node.decompose()
@@ -51,14 +55,14 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
             caption = None
         images.append(
             Image(
-                src=None if is_cut_off(src) else src,  # a URL without its extension points at nothing
+                src=src,
                 caption=caption,
                 credit=credit,
                 width=to_int(attrs.get("width")),
                 height=to_int(attrs.get("height")),
             )
         )
-    return [image for image in images if image.src or image.caption or image.credit]
+    return images
 
 
 def _gallery_caption(img: LexborNode) -> str | None:
