@@ -6,7 +6,9 @@
 
 Statuses: ok, warning (parsed with warnings), error (ParseError), not-detected (feed_mirror.detect said
 no), crash (any other exception: a bug). The time is CPU time of parsing only (not reading, decoding or
-other processes on a busy machine).
+other processes on a busy machine). It also counts the mirrored feeds (front matter ``categories``) that
+data/outlets.yml does not know, and the files whose outlet resolves neither by author + URL nor by feed:
+both should be zero.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsarchive.model import ParsedArticle, ParseError
+from newsarchive.outlets import default_directory
 from newsarchive.parsers import feed_mirror
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feedmirror-2020.tar.xz"
@@ -54,6 +57,8 @@ def run(source: Path, limit: int | None, common: int) -> None:
     examples: dict[str, str] = {}
     paragraphs: Counter[str] = Counter()
     parse_seconds = 0.0
+    unresolved_feeds: Counter[str] = Counter()
+    unresolved_files = 0
     started = time.perf_counter()
     for count, (name, raw) in enumerate(corpus_files(source), 1):
         if limit and count > limit:
@@ -63,6 +68,10 @@ def run(source: Path, limit: int | None, common: int) -> None:
         status, notes, article = parse_one(text, name)
         parse_seconds += time.process_time() - t0
         statuses[status] += 1
+        feed, resolved = resolve_outlet(text)
+        if feed is not None:
+            unresolved_feeds[feed] += 1
+        unresolved_files += not resolved
         for note in notes:
             key = f"{status}: {message_key(note)}"
             messages[key] += 1
@@ -74,6 +83,8 @@ def run(source: Path, limit: int | None, common: int) -> None:
     for status, n in statuses.most_common():
         print(f"  {status:13} {n:7}  {100 * n / max(total, 1):6.2f}%")
     print(f"parse CPU time: {1000 * parse_seconds / max(total, 1):.2f} ms/file")
+    print(f"feeds not in data/outlets.yml: {dict(unresolved_feeds) or 0}")
+    print(f"files whose outlet resolves neither by author + URL nor by feed: {unresolved_files}")
     print("top messages:")
     for key, n in messages.most_common(25):
         print(f"  {n:6}  {key}   e.g. {examples[key]}")
@@ -81,6 +92,21 @@ def run(source: Path, limit: int | None, common: int) -> None:
         print("most repeated paragraphs:")
         for text, n in paragraphs.most_common(common):
             print(f"  {n:6}  {text}")
+
+
+def _front_matter_field(head: str, key: str) -> str | None:
+    match = re.search(rf"^{key}:\s*(.*?)\s*$", head, re.MULTILINE)
+    return match.group(1).strip("[] ") if match else None
+
+
+def resolve_outlet(text: str) -> tuple[str | None, bool]:
+    """(the feed's name when it is not curated, whether the file's outlet resolves at all)."""
+    head = text[:2000]
+    outlets = default_directory()
+    feed = _front_matter_field(head, "categories")
+    author, url = _front_matter_field(head, "author"), _front_matter_field(head, "from")
+    resolved = outlets.resolve(author, url) or outlets.resolve(feed)
+    return (None if outlets.resolve(feed) else str(feed)), resolved is not None
 
 
 def parse_one(text: str, name: str) -> tuple[str, list[str], ParsedArticle | None]:

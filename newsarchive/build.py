@@ -26,6 +26,7 @@ from newsarchive import entities, schema
 from newsarchive.ingest import Pipeline, Processed
 from newsarchive.inputs import Input, InputFile, iter_input_files, resolve_inputs
 from newsarchive.outlets import load_outlets
+from newsarchive.parsers.curated import load_parser_data
 from newsarchive.store import ArchiveWriter
 from newsarchive.workers import EMPTY_SHA256, WorkerDied, default_jobs, processing
 
@@ -177,7 +178,7 @@ def _build(db_path: Path, work: Iterator[InputFile], run: _Run, data_dir: Path, 
 def _pipeline(data_dir: Path, version: str) -> Pipeline:
     """The gazetteer and its matcher (about 1 s to build), kept for the next build in this process (tests,
     benchmarks) as long as the code and data are the same: ``version`` says so."""
-    return Pipeline(entities.load_gazetteer(data_dir))
+    return Pipeline(entities.load_gazetteer(data_dir), load_parser_data(data_dir))
 
 
 @contextmanager

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsarchive.model import Link
 from newsarchive.textnorm import CJK_WIDE_CLASS
+from newsarchive.urls import http_url
 
 # Elements whose content is never article text.
 NOISE_TAGS = (
@@ -105,41 +105,6 @@ def drop_nodes(root: LexborNode, selector: str) -> None:
     """Remove every element matching a CSS selector (with its subtree)."""
     for node in root.css(selector):
         node.decompose()
-
-
-def http_url(href: str | None) -> str | None:
-    """An absolute http(s) URL with a usable host, or None. Protocol-relative ``//host/...`` becomes https."""
-    if not href:
-        return None
-    href = href.strip()
-    if href.startswith("//"):
-        href = "https:" + href
-    if not href.lower().startswith(("http://", "https://")):
-        return None
-    return href if url_host(href) else None
-
-
-def url_host(url: str) -> str:
-    """The lower-case host of a URL; "" when it has none or cannot be parsed (bad IPv6, bad port)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for an out-of-range port
-    except ValueError:
-        return ""
-    return (parts.hostname or "").lower()
-
-
-def unwrap_image_proxy(src: str | None) -> str | None:
-    """The real image URL behind an images.weserv.nl proxy URL (``?url=host/path``), with https://."""
-    src = http_url(src)
-    if src is None or not url_host(src).endswith("weserv.nl"):
-        return src
-    target = parse_qs(urlsplit(src).query).get("url", [""])[0].strip()
-    if target.startswith("//"):
-        target = "https:" + target
-    elif target and not target.lower().startswith(("http://", "https://")):
-        target = "https://" + target
-    return http_url(target)
 
 
 def text_blocks(root: LexborNode) -> list[Block]:

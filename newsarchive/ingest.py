@@ -14,6 +14,7 @@ from newsarchive.decoding import DecodeError, decode
 from newsarchive.inputs import InputFile
 from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.parsers import detect_format
+from newsarchive.parsers.curated import ParserData, default_parser_data
 from newsarchive.parsers.textutil import guess_language
 from newsarchive.textnorm import count_cjk, normalize
 
@@ -57,11 +58,12 @@ class Processed:
 
 
 class Pipeline:
-    """Holds what every file needs (the entity matcher), built once per process."""
+    """Holds what every file needs (the entity matcher, the parsers' curated data), built once per process."""
 
-    def __init__(self, gazetteer: entities.Gazetteer) -> None:
+    def __init__(self, gazetteer: entities.Gazetteer, parser_data: ParserData | None = None) -> None:
         self.gazetteer = gazetteer
         self.matcher = entities.Matcher(gazetteer)
+        self.parser_data = parser_data or default_parser_data()
 
     def process(self, item: InputFile) -> Processed:
         data = item.data or b""
@@ -76,7 +78,7 @@ class Pipeline:
         try:
             parser = detect_format(text)
             result.format = parser.FORMAT
-            article = parser.parse(text, item.path)
+            article = parser.parse(text, item.path, self.parser_data)
             warnings += article.warnings
             self.describe(result, article)
         except ParseError as error:
@@ -179,11 +181,12 @@ def url_key(url: str | None) -> str | None:
 
 
 def utc_iso(article: ParsedArticle) -> tuple[str | None, str | None]:
-    """(published_at as ISO 8601 UTC, published_date YYYY-MM-DD)."""
+    """(published_at as ISO 8601 UTC, published_date YYYY-MM-DD). The date is the page's: the one it
+    prints, else the local date of ``published_at`` in the zone the parser gave it (not the UTC date)."""
     if article.published_at is None:
         return None, article.published_date
     moment = article.published_at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d")
+    local_date = article.published_date or moment.strftime("%Y-%m-%d")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), local_date

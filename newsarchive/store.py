@@ -225,7 +225,9 @@ class ArchiveWriter:
             "format": article.format,
             "title": article.title,
             "language": item.language,
-            "outlet_id": self._outlet_id(article.outlet, article.url, article.via_is_republisher),
+            # A repost's URL is the reposter's: it names the outlet only when nothing came via another.
+            "outlet_id": self._outlet_id(article.outlet, None if article.via else article.url,
+                                         article.via_is_republisher),
             "via_id": None if article.via_is_republisher else self._outlet_id(article.via, None, False),
             "url": article.url,
             "original_url": article.original_url,

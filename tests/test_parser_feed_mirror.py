@@ -10,10 +10,12 @@ from golden_fields import golden_entry, golden_sources, seed_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.html_text import clean_text, html_paragraphs, parse_html, text_blocks, unwrap_image_proxy
+from newsarchive.html_text import clean_text, html_paragraphs, parse_html, text_blocks
+from newsarchive.ingest import utc_iso
 from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
 from newsarchive.parsers import digest, feed_mirror, republished
+from newsarchive.urls import unwrap_image_proxy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed_mirror"
 
@@ -41,9 +43,9 @@ def test_seed_matches_golden(source: str) -> None:
     assert article.url == expected["url"]
     assert article.original_url == expected["original_url"]
     assert article.language == expected["language"]
-    assert article.published_at is not None
-    assert article.published_at.isoformat().startswith(expected["published_at_prefix"])
-    assert article.published_at.date().isoformat() == expected["published_date"]
+    published_at, published_date = utc_iso(article)  # as the builder stores them
+    assert published_at is not None and published_at.startswith(expected["published_at_prefix"])
+    assert published_date == expected["published_date"]
     assert article.authors == expected["authors"]
     assert len(article.paragraphs) == expected["paragraphs"]
     assert article.body.startswith(expected["body_prefix"])
@@ -411,3 +413,147 @@ def test_any_html_gives_an_article_or_a_parse_error(pieces: list[str]) -> None:
         return
     assert article.paragraphs and all(p.strip() for p in article.paragraphs)
     assert all("<script" not in p for p in article.paragraphs)
+
+
+# --- issue 9: furniture, dates and attribution, outlet by outlet -----------------------------------
+
+
+def stored_dates(article: ParsedArticle) -> tuple[str | None, str | None]:
+    return utc_iso(article)
+
+
+def test_rfi_title_suffix_logo_and_a_local_date_after_utc_midnight() -> None:
+    article = parse_fixture("rfi_title_logo_night.md")
+    assert article.title == "湖畔音乐节延期到秋天"
+    assert article.images == []  # the social-card logo is not the article's
+    assert stored_dates(article) == ("2020-08-14T22:40:00Z", "2020-08-15")  # 00:40 in Paris
+    assert article.page_published_at == "2020-08-15T00:40:00+02:00"
+    assert article.paragraphs == [
+        "一个湖畔音乐节的主办方宣布，活动将延期到秋天举行。",
+        "主办方说，已售出的门票仍然有效。",
+    ]
+
+
+def test_cna_reporters_from_the_dateline_video_tag_newsletter_icon_and_taipei_date() -> None:
+    article = parse_fixture("cna_dateline_reporter.md")
+    assert article.title == "夜市攤商試賣新口味 排隊人潮湧現"
+    assert article.authors == ["林小華", "陳大同"]
+    assert article.images == []
+    assert stored_dates(article) == ("2020-12-16T16:30:00Z", "2020-12-17")  # 00:30 in Taipei
+    assert article.paragraphs[0].startswith("（中央社記者林小華、陳大同台南17日電）")
+    assert "訂閱" not in article.body
+
+
+def test_cdt_repost_credits_the_original_and_drops_a_cut_off_image() -> None:
+    article = parse_fixture("cdt_repost_cut_image.md")
+    assert (article.title, article.outlet, article.via) == (
+        "一座港口城市的夜班渡轮恢复运行", "德国之声", "China Digital Times")
+    assert article.authors == []  # the CDT account that reposted it did not write it
+    assert article.images == []  # no usable URL, and "img" says nothing
+    assert article.paragraphs == ["停运半年的夜班渡轮本周恢复运行。", "市政府说，渡轮将每半小时开出一班。"]
+
+
+def test_neist_repost_credits_initium_with_its_own_date_and_url() -> None:
+    article = parse_fixture("neist_initium_repost.md")
+    assert (article.outlet, article.via) == ("Initium Media", "Nei.st")
+    assert article.original_url == "https://theinitium.com/article/20191204-cable-car-last/"
+    assert stored_dates(article) == (None, "2019-12-04")  # the repost's own time is not the story's
+    assert article.date_source == "printed-date"
+    assert article.page_published_at == "2020-02-20T13:24:05+00:00"
+    assert article.paragraphs == ["缆车在傍晚六点开出最后一班。", "乘客们在车厢里拍照留念。"]
+    assert article.images == [] and article.links == []
+
+
+def test_reuters_update_note_title_suffix_and_dateline_date() -> None:
+    article = parse_fixture("reuters_update_note.md")
+    assert article.title == "港口吞吐量连续三个月回升"
+    assert article.paragraphs[0].startswith("路透上海1月8日 - ")
+    assert stored_dates(article) == ("2021-01-07T23:30:00Z", "2021-01-08")
+
+
+def test_epoch_times_printed_date_wins_over_the_feed_time() -> None:
+    article = parse_fixture("epoch_printed_date.md")
+    assert stored_dates(article) == ("2020-12-18T12:10:00Z", "2020-12-17")  # 07:10 on the 18th in New York
+    assert article.date_source == "printed-date"
+    assert article.authors == ["王小雨"]
+
+
+def test_bbc_headline_repeated_as_first_paragraph_and_grey_line() -> None:
+    article = parse_fixture("bbc_headline_repeat.md")
+    assert article.paragraphs == ["一座停用多年的灯塔周末重新点亮。", "镇长说，修复工作由志愿者完成。"]
+    assert article.images == []
+    assert stored_dates(article)[1] == "2020-10-18"
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "expected"),
+    [
+        ("https://www.rti.org.tw/news/view/id/1", "[國際] 山區小學啟用太陽能板", "山區小學啟用太陽能板"),
+        ("http://www.rfi.fr/cn/a", "大&amp;#22338;直美退赛 – 法国国际广播电台 - RFI", "大坂直美退赛"),
+        ("https://www.dw.com/zh/a", "特朗普：&quot;投票给我&quot;，", "特朗普：\"投票给我\""),
+    ],
+)
+def test_title_furniture_and_escaped_entities(url: str, title: str, expected: str) -> None:
+    text = f"<!--1600000000000-->\n[{title}]({url})\n------\n<div><p>正文第一段。</p></div>"
+    assert feed_mirror.parse(text, "t.md").title == expected
+
+
+def mirror(url: str, html: str, title: str = "标题", front: str = "") -> ParsedArticle:
+    text = f"{front}<!--1600000000000-->\n[{title}]({url})\n------\n<div>{html}</div>"
+    return feed_mirror.parse(text, "t.md")
+
+
+def test_voa_programme_captions_under_video_and_audio_are_not_the_body() -> None:
+    title = "时事大家谈：一座城市的夜班渡轮"
+    html = (
+        f"<video src='https://av.example.com/a.mp4'></video><div><small>{title}</small></div>"
+        f"<audio src='https://av.example.com/a.mp3'></audio><div><small>{title}</small></div>"
+        "<p>渡轮恢复运行后，乘客明显增多。</p>"
+    )
+    article = mirror("https://www.voachinese.com/a/ferry/1.html", html, title)
+    assert article.paragraphs == ["渡轮恢复运行后，乘客明显增多。"]
+
+
+def test_dw_gallery_text_becomes_the_pictures_captions() -> None:
+    html = (
+        "<p>(德国之声中文网) 一篇关于面包的报道。</p>"
+        "<div><img src='https://static.example.com/image/1_303.jpg'><b>爱面包</b>：德国有上千种面包。</div>"
+        "<div><img src='https://static.example.com/image/2_303.jpg'><b>爱啤酒</b>：啤酒排第二。</div>"
+    )
+    article = mirror("https://www.dw.com/zh/bread/a-1", html)
+    assert article.paragraphs == ["(德国之声中文网) 一篇关于面包的报道。"]
+    assert [i.caption for i in article.images] == ["爱面包：德国有上千种面包。", "爱啤酒：啤酒排第二。"]
+
+
+def test_epoch_times_host_and_caption_credits() -> None:
+    html = (
+        "<p>【大纪元2020年09月29日讯】大家好，欢迎收看《夜间新闻》，我是林一。</p><p>今天聊一座桥。</p>"
+        "<figure><img src='https://i.example.com/bridge.jpg'><figcaption>一座新桥。(Shutterstock)</figcaption></figure>"
+    )
+    article = mirror("https://www.epochtimes.com/gb/20/9/29/n1.htm", html)
+    assert article.authors == ["林一"]
+    assert [(i.caption, i.credit) for i in article.images] == [("一座新桥。", "Shutterstock")]
+
+
+def test_ft_chinese_author_opening_the_standfirst() -> None:
+    html = "<div class='story-lead'>林一木：今年经济要看三个关键词。</div><p>第一个关键词是消费。</p>"
+    article = mirror("https://cn.ft.com/story/001", html)
+    assert (article.authors, article.summary) == (["林一木"], "今年经济要看三个关键词。")
+
+
+def test_cdt_repost_from_an_unknown_source_keeps_its_name_as_the_outlet() -> None:
+    cdt = "https://chinadigitaltimes.net/chinese/2020/12/"
+    article = mirror(cdt + "a/", "<p>一段正文。</p>", "某公众号｜一篇文章")
+    assert (article.outlet, article.via, article.title) == ("某公众号", "China Digital Times", "一篇文章")
+    assert mirror(cdt + "b/", "<p>正文。</p>", "综合｜一组新闻").via is None  # a CDT roundup label
+
+
+def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
+    html = (
+        "<p>灯塔重新点亮。</p>"
+        "<ul><li><a href='https://www.bbc.com/zhongwen/simp/world-1'>另一篇报道</a></li>"
+        "<li><a href='https://www.bbc.com/zhongwen/simp/world-2'>第二篇报道</a></li></ul>"
+        "<ul><li><a href='https://example.org/report'>一份报告</a></li></ul>"
+    )
+    article = mirror("https://www.bbc.com/zhongwen/simp/world-0", html)
+    assert article.paragraphs == ["灯塔重新点亮。", "一份报告"]

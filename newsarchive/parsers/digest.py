@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
+from datetime import UTC
 
-import yaml
-
+from newsarchive import dates
 from newsarchive.model import Image, ParsedArticle, ParseError
-from newsarchive.outlets import default_directory
+from newsarchive.parsers.curated import ParserData, default_parser_data
 from newsarchive.parsers.textutil import guess_language, is_chinese, nonblank, stripped_lines
 from newsarchive.textnorm import is_cjk
 
 FORMAT = "digest"
-BOILERPLATE_PATH = Path(__file__).resolve().parents[2] / "data" / "digest_boilerplate.yml"
 
 DATE_LINE = re.compile(r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s+\d+\s*min\s+[\d,]+\s*words?")
-DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y")
+TIMESTAMP_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 # Feed-mirror files open with an HTML comment or YAML front matter; digests open with the channel's name.
 FEED_MIRROR_OPENINGS = ("<!--", "---")
@@ -62,14 +58,16 @@ def detect(text: str) -> bool:
     return any(DATE_LINE.fullmatch(line) for line in lines[1:])
 
 
-def parse(text: str, path: str) -> ParsedArticle:
+def parse(text: str, path: str, data: ParserData | None = None) -> ParsedArticle:
+    """One digest repost as an article, read with the curated data (default: the repository's)."""
+    data = data or default_parser_data()
     lines = stripped_lines(text)
     channel, outlet_title, date_match, after_date = _header(lines)
     sections = _split_sections(lines[after_date:])
-    paragraphs, images = _body(sections.body)
+    paragraphs, images = _body(sections.body, data.digest_boilerplate)
     if not paragraphs:
         raise ParseError("digest has no article text after its summary")
-    outlet, title, warnings = _outlet_and_title(outlet_title)
+    outlet, title, warnings = _outlet_and_title(outlet_title, data)
     article = ParsedArticle(
         format=FORMAT,
         title=repair_title(title, "\n".join(paragraphs)),
@@ -127,12 +125,12 @@ def _double_blank(lines: list[str]) -> int | None:
     return None
 
 
-def _body(lines: list[str]) -> tuple[list[str], list[Image]]:
+def _body(lines: list[str], boilerplate: tuple[re.Pattern[str], ...]) -> tuple[list[str], list[Image]]:
     """Body paragraphs without paywall prompts; photo captions go to images."""
     paragraphs: list[str] = []
     images: list[Image] = []
     for line in lines:
-        if _is_boilerplate(line):
+        if any(pattern.fullmatch(line) for pattern in boilerplate):
             continue
         image = caption_image(line)
         if image:
@@ -151,19 +149,9 @@ def caption_image(line: str) -> Image | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _boilerplate_patterns() -> list[re.Pattern[str]]:
-    data = yaml.safe_load(BOILERPLATE_PATH.read_text(encoding="utf-8"))
-    return [re.compile(pattern, re.IGNORECASE) for pattern in data["drop_lines"]]
-
-
-def _is_boilerplate(line: str) -> bool:
-    return any(pattern.fullmatch(line) for pattern in _boilerplate_patterns())
-
-
-def _outlet_and_title(line: str) -> tuple[str | None, str, list[str]]:
+def _outlet_and_title(line: str, data: ParserData) -> tuple[str | None, str, list[str]]:
     """Split "Outlet-Title" at the longest known outlet name; unknown outlets end at the first hyphen."""
-    known = default_directory().split_prefix(line)
+    known = data.outlets.split_prefix(line)
     if known:
         outlet, title, warnings = known.prefix, known.rest, []
     else:
@@ -201,22 +189,19 @@ def _merge_letters(damaged: str, spelling: str) -> str:
 
 
 def _set_date(article: ParsedArticle, date_match: re.Match[str], timestamp: str | None) -> None:
+    """The channel's timestamp (UTC; the channel names no zone of its own), else the date line."""
     if timestamp:
-        try:
-            moment = datetime.fromisoformat(timestamp)
-            article.published_at = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
-        except (ValueError, OverflowError):
+        moment = dates.parse_iso(timestamp)
+        if moment is None or not dates.plausible(moment):
             article.warnings.append(f"impossible digest timestamp {timestamp!r}; date line used instead")
         else:
-            if moment.tzinfo is None:
+            if not TIMESTAMP_ZONE.search(timestamp):
                 article.warnings.append("digest timestamp has no time zone; read as UTC")
+            article.published_at = dates.in_zone(moment, UTC)
             article.date_source = "digest-timestamp"
             return
-    for date_format in DATE_FORMATS:
-        try:
-            article.published_date = datetime.strptime(date_match["date"], date_format).date().isoformat()
-        except ValueError:
-            continue
-        article.date_source = "digest-date"
+    day = dates.english_date(date_match["date"])
+    if day is None:
+        article.warnings.append(f"unreadable digest date {date_match['date']!r}")
         return
-    article.warnings.append(f"unreadable digest date {date_match['date']!r}")
+    article.published_date, article.date_source = day.isoformat(), "digest-date"

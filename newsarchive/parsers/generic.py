@@ -12,6 +12,7 @@ import yaml
 
 from newsarchive.html_text import html_paragraphs
 from newsarchive.model import ParsedArticle, ParseError
+from newsarchive.parsers.curated import ParserData
 from newsarchive.parsers.textutil import guess_language, join_wrapped, nonblank, stripped_lines
 
 FORMAT = "generic"
@@ -29,7 +30,8 @@ def detect(text: str) -> bool:
     return bool(text.strip())
 
 
-def parse(text: str, path: str) -> ParsedArticle:
+def parse(text: str, path: str, data: ParserData | None = None) -> ParsedArticle:
+    """Best-effort article from any text (no curated data needed)."""
     if not text.strip():
         raise ParseError("empty file")
     meta_title, text = _front_matter(text)

@@ -19,6 +19,7 @@ import re
 from datetime import datetime
 
 from newsarchive.model import ParsedArticle, ParseError
+from newsarchive.parsers.curated import ParserData
 from newsarchive.parsers.textutil import guess_language, nonblank, stripped_lines
 
 FORMAT = "republished-page"
@@ -38,7 +39,8 @@ def detect(text: str) -> bool:
     return bool(lines) and BREADCRUMB.match(lines[0]) is not None
 
 
-def parse(text: str, path: str) -> ParsedArticle:
+def parse(text: str, path: str, data: ParserData | None = None) -> ParsedArticle:
+    """One republished page as an article (the layout needs no curated data)."""
     lines = nonblank(stripped_lines(text))
     breadcrumb = BREADCRUMB.match(lines[0]) if lines else None
     if not breadcrumb:

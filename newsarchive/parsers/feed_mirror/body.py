@@ -1,0 +1,172 @@
+"""The article text: blocks minus furniture, the title without site names, links that belong to it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from selectolax.lexbor import LexborNode
+
+from newsarchive.html_text import Block, clean_text
+from newsarchive.model import Image, Link
+from newsarchive.outlets import Outlet, OutletDirectory
+from newsarchive.parsers.feed_mirror.bylines import text_byline
+from newsarchive.parsers.feed_rules import OutletRules
+from newsarchive.textnorm import normalize
+from newsarchive.urls import http_url
+
+MAX_BOILERPLATE_CHARS = 400
+ORIGINAL_LINK_TEXT = re.compile(
+    r"点击查看本文英文版|英文原文|英文版|Read (?:this|the) (?:article|story) in English"
+)
+TWITTER_PROFILE = re.compile(r"^https?://(?:www\.|mobile\.)?twitter\.com/[^/?#]+/?$", re.I)
+TAG_LINK = re.compile(r"/tag/|/tags/", re.I)
+ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…+)\s*$")
+WORD = re.compile(r"\w")
+MORE_LINK = re.compile(r"\s*(?:\.{3}|…)?\s*(?:more|閱讀全文|阅读全文|全文)\s*")
+NOT_A_WORD = re.compile(r"\W+")
+
+
+def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
+    """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text."""
+    authors: list[str] = []
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if index > 0 and rules.tail_start is not None and rules.tail_start.match(block.text):
+            break
+        names, drop = text_byline(block.text, index, len(blocks), rules)
+        authors.extend(names)
+        if not (drop or not WORD.search(block.text) or _is_boilerplate(block.text, rules)):
+            kept.append(block)
+    while (
+        len(kept) > 1
+        and len(kept[-1].text) <= MAX_BOILERPLATE_CHARS
+        and rules.tail_boilerplate.search(kept[-1].text)
+    ):
+        kept.pop()
+    while len(kept) > 1 and _is_lead_note(kept[0].text, rules):
+        kept.pop(0)  # a wire update note ("(新增…)") before the story proper
+    return kept, authors
+
+
+def _is_lead_note(text: str, rules: OutletRules) -> bool:
+    return len(text) <= MAX_BOILERPLATE_CHARS and rules.lead_notes.search(text)
+
+
+def _is_boilerplate(text: str, rules: OutletRules) -> bool:
+    # Site furniture is short; skipping long paragraphs keeps the many patterns cheap.
+    return len(text) <= MAX_BOILERPLATE_CHARS and rules.boilerplate.search(text)
+
+
+def without_headline(blocks: list[Block], title: str) -> list[Block]:
+    """The body without a first paragraph that only repeats the headline (BBC, VOA video captions)."""
+    # Only a paragraph about as long as the title can be it (folding is not free).
+    while len(blocks) > 1 and _repeats(blocks[0].text, title):
+        blocks = blocks[1:]
+    return blocks
+
+
+def _repeats(text: str, title: str) -> bool:
+    return abs(len(text) - len(title)) <= 8 and fold(text) == fold(title)
+
+
+def fold(text: str) -> str:
+    """Text compared loosely: script, width, case, spaces and punctuation do not matter."""
+    return NOT_A_WORD.sub("", normalize(text).casefold())
+
+
+def empty_body_message(page_html: str, images: list[Image], blocks: list[Block]) -> str:
+    """Why there is no article text: a video or photo post, a link-only post, or nothing at all."""
+    if "<iframe" in page_html or "<video" in page_html:
+        return "no article text: a video post"
+    if images:
+        return f"no article text: the post holds only {len(images)} image(s)"
+    if any("appeared first on" in b.text or "first appeared on" in b.text for b in blocks):
+        return "no article text: a link-only post pointing to another site"
+    return "no article text after removing layout and boilerplate"
+
+
+# --- title ----------------------------------------------------------------------------------------
+
+
+def choose_title(front: str | None, link: str | None, heading: str | None) -> str:
+    """The fullest title: front matter and link text, whichever is not cut with '...'; a longer
+    version that extends it (the other one, or the page's own heading) wins."""
+    candidates = [t for t in (clean_title(front), clean_title(link)) if t]
+    whole = [t for t in candidates if not ELLIPSIS.search(t)]
+    title = (whole or candidates or [clean_title(heading)])[0]
+    for longer in (*whole, clean_title(heading)):
+        stem = ELLIPSIS.sub("", title)
+        if stem and len(longer) > len(stem) and longer.startswith(stem):
+            title = longer
+    return title
+
+
+def clean_title(title: str | None) -> str:
+    """Entities left escaped by the feed (``&amp;#21328;``) decoded, spacing cleaned."""
+    text = title or ""
+    for _ in range(2):  # double-escaped entities need two passes
+        if "&" not in text:
+            break
+        text = html.unescape(text)
+    return clean_text(text)
+
+
+def strip_title_furniture(title: str, rules: OutletRules) -> str:
+    """The title without site names, section tags and stray trailing punctuation."""
+    for pattern in rules.title_furniture:
+        stripped = pattern.sub("", title).strip()
+        if stripped:
+            title = stripped
+    return title
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+
+def take_original_link(root: LexborNode) -> str | None:
+    """The footer link to the original-language article; the link leaves the body."""
+    for anchor in root.css("a[href]"):
+        if ORIGINAL_LINK_TEXT.search(anchor.text()):
+            href = http_url(anchor.attributes.get("href"))
+            anchor.decompose()
+            if href:
+                return href
+    return None
+
+
+def drop_related_lists(root: LexborNode, selector: str, url: str, outlets: OutletDirectory) -> None:
+    """Lists whose every item is only a link to another page of the same outlet: related articles."""
+    home = outlets.by_url(url)
+    for listing in root.css(selector):
+        items = listing.css("li")
+        if items and home is not None and all(_is_own_link_item(item, home, outlets) for item in items):
+            listing.decompose()
+
+
+def _is_own_link_item(item: LexborNode, home: Outlet, outlets: OutletDirectory) -> bool:
+    anchors = item.css("a[href]")
+    if len(anchors) != 1 or clean_text(anchors[0].text()) != clean_text(item.text()):
+        return False
+    href = http_url(anchors[0].attributes.get("href"))
+    return href is not None and outlets.by_url(href) is home
+
+
+def drop_more_links(root: LexborNode) -> None:
+    """'...more' links that point a teaser back at its own page."""
+    for anchor in root.css("a"):
+        if MORE_LINK.fullmatch(anchor.text()):
+            anchor.decompose()
+
+
+def body_links(blocks: list[Block], url: str | None) -> list[Link]:
+    """Outbound links of the kept text, each once; the article itself, profiles and tag pages left out."""
+    links: list[Link] = []
+    seen = {url} if url else set()
+    for block in blocks:
+        for link in block.links:
+            if link.url in seen or TWITTER_PROFILE.match(link.url) or TAG_LINK.search(link.url):
+                continue
+            seen.add(link.url)
+            links.append(link)
+    return links

@@ -1,0 +1,245 @@
+"""Bylines and dates: who wrote the article and when, from the page's byline, its text and the envelope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+
+from selectolax.lexbor import LexborNode
+
+from newsarchive import dates
+from newsarchive.html_text import clean_text, text_blocks
+from newsarchive.outlets import OutletDirectory
+from newsarchive.parsers.feed_mirror.envelope import Envelope
+from newsarchive.parsers.feed_mirror.nodes import blank_text, first_child, leading_block
+from newsarchive.parsers.feed_rules import OutletRules
+
+RFI_BYLINE = re.compile(r"^(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})$")
+AUTHOR_SPLIT = re.compile(r"\s*(?:[,，、;；/&]|\band\b|\s和\s)\s*")
+AUTHOR_ROLE = re.compile(
+    r"[（(][^）)]*[)）]|^(?:null|None)\s+|^(?:记者|記者|撰文|作者)[:：/]?\s*|^文[:：/]\s*"
+    r"|\s*(?:综合报导|综合报道|综合|采访|编译|整理|报导|报道|摘译|摘编)$"
+)
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00(?::00)?(?:\.0+)?(?:Z|[+-]00:?00)?)?$")
+
+
+@dataclass
+class Byline:
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    source: str | None = None
+    printed_date: date | None = None  # a date the page prints without a time (Economist, BBC)
+
+
+@dataclass
+class Dates:
+    published_at: datetime | None = None  # in the outlet's own zone
+    published_date: str | None = None  # set only when the page prints a date of its own
+    date_source: str | None = None
+    page_published_at: str | None = None  # the page's own date-time as printed, ISO 8601
+
+
+def take_byline(root: LexborNode, rules: OutletRules) -> Byline:
+    """Author and time from the first byline-shaped element found; the element leaves the body."""
+    zone = rules.zone or UTC
+    byline = Byline()
+    for take in (_byline_address_time, _byline_feed_italic, _byline_rfi, _byline_person_list):
+        found = take(root, zone)
+        if found is not None:
+            byline = found
+            break
+    if rules.time_elements and byline.published_at is None:
+        _time_element(root, rules.time_elements, zone, byline)
+    return byline
+
+
+def _byline_address_time(root: LexborNode, zone: tzinfo) -> Byline | None:
+    """2023+ cn.nytimes: ``<address>AUTHOR</address><time pudate="local time">``."""
+    address = root.css_first("address")
+    pudate = root.css_first("time[pudate]")
+    if address is None and pudate is None:
+        return None
+    byline = Byline()
+    if address is not None:
+        byline.authors = split_authors(address.text())
+        address.decompose()
+    if pudate is not None:
+        byline.published_at = dates.parse_datetime(pudate.attributes.get("pudate") or "", zone)
+        byline.source = "time-element" if byline.published_at else None
+        pudate.decompose()
+    return byline
+
+
+def _byline_feed_italic(root: LexborNode, zone: tzinfo) -> Byline | None:
+    """The mirror's 2020 byline: ``<div><i>AUTHORS<br>DATE</i></div>`` as the first element."""
+    first = leading_block(root)
+    if first is None or first.tag != "div" or len(first.text()) > 300:
+        return None
+    italic = first_child(first)
+    if italic is None or italic.tag != "i" or not blank_text(first):
+        return None
+    byline = Byline()
+    for line in (block.text for block in text_blocks(italic)):
+        when = dates.parse_datetime(line, zone) if line else None
+        if when is not None:
+            byline.published_at, byline.source = when, "byline"
+        elif line and not re.search(r"\d{4}\s*年", line):
+            byline.authors = split_authors(line)
+    first.decompose()
+    return byline
+
+
+def _byline_rfi(root: LexborNode, zone: tzinfo) -> Byline | None:
+    """RFI: ``<div>dd/mm/yyyy - HH:MM</div>`` in the outlet's local time as the first element."""
+    first = leading_block(root)
+    if first is None or first.tag != "div":
+        return None
+    m = RFI_BYLINE.match(first.text(strip=True))
+    if not m:
+        return None
+    day, month, year, hour, minute = map(int, m.groups())
+    first.decompose()
+    try:
+        when = datetime(year, month, day, hour, minute, tzinfo=zone)
+    except ValueError:
+        return Byline()
+    return Byline(published_at=when, source="byline")
+
+
+def _byline_person_list(root: LexborNode, zone: tzinfo) -> Byline | None:
+    """BBC: ``<ul class="…Person…"><li class="…Name…">NAME</li><li class="…Title…">ROLE</li></ul>``."""
+    people = root.css_first("ul[class*='Person']")
+    if people is None:
+        return None
+    names = [clean_text(li.text()) for li in people.css("li[class*='Name']")]
+    people.decompose()
+    return Byline(authors=[n for n in names if n])
+
+
+def _time_element(root: LexborNode, selector: str, zone: tzinfo, byline: Byline) -> None:
+    """A ``<time datetime>`` the page prints: a date (Economist print date, BBC) or a full time."""
+    node = root.css_first(selector)
+    if node is None:
+        return
+    value = (node.attributes.get("datetime") or "").strip()
+    if not value:  # a date written out ("Dec 4th 2019")
+        byline.printed_date = dates.english_date(clean_text(node.text()))
+    elif DATE_ONLY.match(value):
+        byline.printed_date = dates.calendar_date(int(value[:4]), int(value[5:7]), int(value[8:10]), None)
+    elif (when := dates.parse_datetime(value, zone)) is not None:
+        byline.published_at, byline.source = when, "time-element"
+
+
+# --- authors named in the text ------------------------------------------------------------------
+
+
+def text_byline(text: str, index: int, count: int, rules: OutletRules) -> tuple[list[str], bool]:
+    """Authors named in the first or last lines (作者：X, 记者：X, 大纪元记者X报导, 中央社記者X台北N日電),
+    and whether the line is only a byline (then it leaves the body)."""
+    if 2 < index < count - 3:
+        return [], False
+    for byline in rules.text_bylines:
+        m = byline.pattern.search(text)
+        if m:
+            return _names(m.group("names"), rules.dateline_places), byline.drop
+    return [], False
+
+
+def summary_byline(summary: str | None, rules: OutletRules) -> tuple[str | None, list[str]]:
+    """The standfirst without an author's name that opens it, and that name (FT Chinese "林一木：…")."""
+    for pattern in rules.summary_bylines:
+        m = pattern.match(summary or "")
+        if m:
+            return summary[m.end() :] or None, [m.group("names")]
+    return summary, []
+
+
+def _names(written: str, places: tuple[str, ...]) -> list[str]:
+    """Names from a byline; a dateline's place glued to the last name ("林小華台北") is cut off."""
+    names = split_authors(written.rstrip("－-／/ "))
+    if names and places:
+        last = names[-1]
+        for place in places:
+            if last.endswith(place) and len(last) - len(place) >= 2:
+                names[-1] = last[: -len(place)]
+                break
+        else:  # a place we do not know: Chinese names are mostly three characters
+            if len(last) >= 5:
+                names[-1] = last[:3]
+    return names
+
+
+def split_authors(text: str) -> list[str]:
+    """One byline's names, split on commas, 、, "and", 和 and slashes."""
+    return [p for p in AUTHOR_SPLIT.split(clean_text(text)) if p]
+
+
+def clean_authors(names: list[str], outlet: str | None, outlets: OutletDirectory) -> list[str]:
+    """Roles stripped, ALL-CAPS names title-cased, duplicates and outlet names removed."""
+    result: list[str] = []
+    for name in names:
+        name = clean_text(AUTHOR_ROLE.sub("", name))
+        if not name or len(name) > 40 or any(c.isdigit() or c in "《》" for c in name):
+            continue
+        if name.isupper():
+            name = name.title()
+        if (outlet and outlet.casefold() in name.casefold()) or outlets.resolve(name) is not None:
+            continue
+        if name not in result:
+            result.append(name)
+    return result
+
+
+# --- the date -------------------------------------------------------------------------------------
+
+
+def printed_date(paragraphs: list[str], rules: OutletRules, near: date | None) -> date | None:
+    """A date the article's text prints (【大纪元2020年12月17日讯】, 路透北京1月15日, CNA's 1091217)."""
+    if not paragraphs:
+        return None
+    for rule in rules.printed_dates:
+        text = paragraphs[0] if rule.where == "first" else paragraphs[-1]
+        m = rule.pattern.search(text)
+        if m:
+            parts = m.groupdict()
+            year = int(parts["year"]) if parts.get("year") else None
+            found = dates.calendar_date(year, int(parts["month"]), int(parts["day"]), near)
+            if found is not None:
+                return found
+    return None
+
+
+def instant(byline: Byline, env: Envelope, rules: OutletRules, warnings: list[str]) -> Dates:
+    """The most precise moment known (the page's byline time, the epoch comment, the front-matter
+    date), on the outlet's own clock so that its local date is the page's."""
+    if byline.published_at is not None and dates.plausible(byline.published_at):
+        when = byline.published_at
+        # A time the page prints on its own clock (no offset written) is kept as printed.
+        printed_local = rules.zone is not None and when.tzinfo is rules.zone
+        return Dates(_on_clock(when, rules), None, byline.source, when.isoformat() if printed_local else None)
+    if env.epoch_ms is not None:
+        when = dates.from_epoch_ms(env.epoch_ms)
+        if when is not None and dates.plausible(when):
+            return Dates(_on_clock(when, rules), None, "epoch")
+        warnings.append(f"implausible epoch comment {env.epoch_ms}")
+    front_date = env.front.get("date")
+    if front_date:
+        when = dates.parse_iso(front_date)
+        if when is not None and dates.plausible(when):
+            return Dates(_on_clock(when, rules), None, "front-matter")
+        warnings.append(f"unreadable front-matter date {front_date!r}")
+    return Dates()
+
+
+def _on_clock(when: datetime, rules: OutletRules) -> datetime:
+    return dates.in_zone(when, rules.zone) if rules.zone else when
+
+
+def with_printed_date(found: Dates, printed: date | None, warnings: list[str]) -> Dates:
+    """The page's own printed date wins over the day of a feed time; the time is kept."""
+    if printed is not None and (found.published_at is None or found.published_at.date() != printed):
+        found.published_date, found.date_source = printed.isoformat(), "printed-date"
+    if found.published_at is None and found.published_date is None:
+        warnings.append("no publication date")
+    return found

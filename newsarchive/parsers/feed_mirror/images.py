@@ -1,0 +1,141 @@
+"""The article's own images with their captions and credits; logos, icons and dividers are left out."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from newsarchive.html_text import clean_text
+from newsarchive.model import Image
+from newsarchive.parsers.feed_mirror.nodes import first_child, next_element, same, to_int
+from newsarchive.parsers.feed_rules import OutletRules
+from newsarchive.urls import is_cut_off, unwrap_image_proxy
+
+CREDIT_WORDS = (
+    r"社|图片|圖片|图[:：]|圖[:：]|照片|截图|截圖|提供|攝|摄|资料|資料|档案|檔案|示意图|示意圖|互联网|网络|"
+    r"大纪元|大紀元|新唐人|合成|微博|推特|取自|来源|來源|Twitter|Facebook|Shutterstock|"
+    r"Getty|Reuters|REUTERS|[Pp]hoto|Images?|(?<![A-Za-z])(?:AP|AFP|EPA|ANP)(?![A-Za-z])"
+)
+CREDIT_IN_CAPTION = re.compile(
+    rf"^(?P<caption>.*?)\s*[（(](?P<credit>[^（）()]{{0,40}}?(?:{CREDIT_WORDS})[^（）()]{{0,20}})[)）]\s*$"
+    r"|^(?P<caption2>.*?)\s*(?P<credit2>中央社(?:記者)?\S{0,12}攝)(?:\s*\d{2,3}年\d{1,2}月\d{1,2}日)?\s*$"
+    r"|^(?P<caption3>.*?)[，,\s]*(?:图像来源|圖像來源|图片来源|圖片來源)[，,:：\s]*(?P<credit3>[^，,]{2,40}?)"
+    r"(?:图说|圖說)?\s*$"
+    r"|^(?P<caption4>.*?)\s*(?P<credit4>©\s*[^©]{2,60}|REUTERS/[^。.!?]{1,80})$"
+)
+CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
+CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
+INLINE_TAGS = frozenset({"-text", "b", "strong", "a", "span", "em", "i", "u", "sup", "sub"})
+
+
+def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
+    """Every article image with its caption and credit; caption elements leave the body."""
+    images: list[Image] = []
+    seen: set[str] = set()
+    for img in root.css("img"):
+        attrs = img.attributes
+        src = unwrap_image_proxy(attrs.get("data-src") or attrs.get("src"))
+        if src is None or src in seen or (rules.skip_images and rules.skip_images.search(src)):
+            continue
+        seen.add(src)
+        caption_node = _caption_node(img)
+        if is_cut_off(src):  # a URL cut off before its extension points at nothing: no picture to show
+            if caption_node is not None:
+                caption_node.decompose()
+            continue
+        caption, credit = _caption_and_credit(caption_node) if caption_node is not None else (None, None)
+        if caption_node is not None:
+            caption_node.decompose()
+        elif rules.gallery_captions and (gallery := _gallery_caption(img)):
+            caption, credit = split_credit(gallery)
+        if not caption and not credit:
+            caption, credit = split_credit(clean_text(attrs.get("alt") or attrs.get("title") or ""))
+        if caption and rules.junk_captions and rules.junk_captions.fullmatch(caption):
+            caption = None
+        images.append(
+            Image(
+                src=src,
+                caption=caption,
+                credit=credit,
+                width=to_int(attrs.get("width")),
+                height=to_int(attrs.get("height")),
+            )
+        )
+    return images
+
+
+def _gallery_caption(img: LexborNode) -> str | None:
+    """A gallery's caption written after its picture: ``<img><b>Title</b>：text`` up to the next block;
+    the caption leaves the body (it belongs to the picture)."""
+    heading = next_element(img)
+    if heading is None or heading.tag not in ("b", "strong") or not _same_line(img, heading):
+        return None
+    parts: list[str] = []
+    node: LexborNode | None = img.next
+    doomed = []
+    while node is not None and node.tag in INLINE_TAGS:
+        parts.append(node.text() if node.tag != "-text" else node.text_content or "")
+        doomed.append(node)
+        node = node.next
+    for item in doomed:
+        item.decompose()
+    return clean_text("".join(parts)) or None
+
+
+def _same_line(img: LexborNode, heading: LexborNode) -> bool:
+    """Only blank text between the picture and the bold title that opens its caption."""
+    node = img.next
+    while node is not None and node.tag == "-text":
+        node = node.next
+    return same(node, heading)
+
+
+def _caption_node(img: LexborNode) -> LexborNode | None:
+    """The element captioning an image: a caption inside the image's own small container, or the
+    element right after the image (or after its container), e.g. the mirror's ``<div><small>``."""
+    node = img
+    for _ in range(4):
+        sibling = next_element(node)
+        if sibling is not None and _is_caption(sibling):
+            return sibling
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html") or len(parent.css("img")) > 1:
+            return None
+        found = parent.css_first(CAPTION_SELECTOR)
+        if found is not None:
+            return found
+        node = parent
+    return None
+
+
+def _is_caption(node: LexborNode) -> bool:
+    if node.css_matches(CAPTION_SELECTOR):
+        return True
+    small = node.css_first("small")
+    return node.tag == "div" and small is not None and same(first_child(node), small)
+
+
+def _caption_and_credit(node: LexborNode) -> tuple[str | None, str | None]:
+    credits = [clean_text(c.text()) for c in node.css(CREDIT_SELECTOR)]
+    for c in node.css(CREDIT_SELECTOR):
+        c.decompose()
+    caption = clean_text(node.text(separator=" "))
+    credit = " ".join(c for c in credits if c) or None
+    if credit is None:
+        return split_credit(caption)
+    return caption or None, credit
+
+
+def split_credit(caption: str) -> tuple[str | None, str | None]:
+    """Caption text and a trailing credit like ``（路透社）``, ``中央社記者X攝 109年1月1日``,
+    ``图像来源，Getty Images`` or ``©Getty Images``."""
+    if not caption.strip():
+        return None, None
+    m = CREDIT_IN_CAPTION.match(caption)
+    if not m:
+        return caption, None
+    for group in ("", "2", "3", "4"):
+        if m.group("credit" + group):
+            return m.group("caption" + group) or None, m.group("credit" + group).strip()
+    return caption, None

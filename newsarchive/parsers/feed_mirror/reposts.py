@@ -1,0 +1,69 @@
+"""Reposts: a page that carries another outlet's story credits that outlet, the reposter becomes ``via``.
+
+China Digital Times names its source before the title ("德国之声｜…", "【404文库】维舟 | …"); nei.st files
+each post under the original publication's category and links the original with ``?source=URL``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from newsarchive.outlets import Outlet, OutletDirectory
+from newsarchive.parsers.feed_rules import OutletRules
+from newsarchive.urls import http_url, query_value
+
+CATEGORY_CLASS = re.compile(r"\bcategory-([a-z0-9-]+)")
+CATEGORY_PATH = re.compile(r"^https?://[^/]+/medium/([a-z0-9-]+)/")
+
+
+@dataclass
+class Repost:
+    outlet: str  # the original outlet's name as the reposter writes it (or a curated name)
+    title: str | None = None  # the title without the source's name, when the title carried it
+    original_url: str | None = None
+
+
+def from_title(title: str, rules: OutletRules) -> Repost | None:
+    """A source named before the title: ``SOURCE｜TITLE`` (CDT's reposts)."""
+    for pattern in rules.repost_titles:
+        m = pattern.match(title)
+        if m is None or not m.group("title").strip():
+            continue
+        named = {m.group("source").strip(), (m.groupdict().get("column") or "").strip()}
+        if not named & rules.repost_not_sources:
+            return Repost(outlet=m.group("source").strip(), title=m.group("title").strip())
+    return None
+
+
+def from_category(root: LexborNode, url: str | None, rules: OutletRules, outlets: OutletDirectory
+                  ) -> Repost | None:
+    """nei.st: the post's category names the original publication; its ``?source=`` link, the original."""
+    if not rules.repost_categories:
+        return None
+    slugs = [rules.repost_categories[c] for c in _categories(root, url) if c in rules.repost_categories]
+    outlet = outlets.by_slug(slugs[0]) if slugs else None
+    if outlet is None:
+        return None
+    return Repost(outlet=outlet.name, original_url=_source_link(root, outlet, outlets))
+
+
+def _categories(root: LexborNode, url: str | None) -> list[str]:
+    """The post's categories in page order (a post may sit in a topic and a publication), then the
+    URL's ``/medium/<category>/``."""
+    article = root.css_first("article[class*='category-']")
+    found = CATEGORY_CLASS.findall(article.attributes.get("class") or "") if article is not None else []
+    m = CATEGORY_PATH.match(url or "")
+    return [*found, m.group(1)] if m else found
+
+
+def _source_link(root: LexborNode, outlet: Outlet, outlets: OutletDirectory) -> str | None:
+    """The first ``?source=`` link that points at the credited outlet's own site; it leaves the page."""
+    for anchor in root.css("a[href*='source=']"):
+        source = http_url(query_value(anchor.attributes.get("href") or "", "source"))
+        if source and outlets.by_url(source) is outlet:
+            anchor.decompose()
+            return source
+    return None
