@@ -15,7 +15,7 @@ BOMS = [
 ]
 # Encodings our sources actually use; restricting the detector keeps it fast and stops exotic guesses.
 CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be", "cp1252", "shift_jis", "euc_kr"]
-CONTROL_BYTES = set(range(0, 32)) - {9, 10, 12, 13}
+CONTROL_BYTES = bytes(sorted(set(range(0, 32)) - {9, 10, 12, 13}))
 
 
 class DecodeError(Exception):
@@ -68,7 +68,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8000]
-    controls = sum(1 for byte in sample if byte in CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))  # counted in C, not byte by byte
     return b"\x00" in sample or controls / len(sample) > 0.05
 
 
