@@ -70,7 +70,7 @@ def make(source_db: Path, out_db: Path, count: int) -> None:
     writer = ArchiveWriter(out, outlets=None, entity_ids={})  # only its totals and search tables
     writer.finish()
     out.execute("COMMIT")
-    out.execute("ANALYZE")
+    out.execute("ANALYZE main")  # not the attached source, opened read-only
     out.close()
 
 
