@@ -78,13 +78,13 @@ class Pipeline:
         result.language = article.language or guess_language(article.title + " " + body[:3000])
         result.word_count = word_count(body)
         result.fingerprint = fingerprint(article.title, body)
-        text = entities.body_with_captions(article)
-        result.mentions = self.matcher.match(article.title, article.summary, text)
-        result.candidates = Counter(self.matcher.candidates(article.title, article.summary, text))
+        analysis = self.matcher.analyse_article(article)
+        result.mentions = analysis.counts()
+        result.candidates = Counter(analysis.candidates)
         names = [
             name
-            for kind, counts in result.mentions.items()
-            for slug in counts
+            for kind in entities.KINDS
+            for slug in result.mentions[kind]
             for name in self.gazetteer.names(kind, slug)
         ]
         result.fts = search_text.fts_row(article.title, article.summary or "", body, article.tags, names)
