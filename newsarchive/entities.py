@@ -278,8 +278,9 @@ class Matcher:
                 found.append(_Hit(start, end, key))
         found.sort(key=lambda hit: (hit.start, -hit.end))
         found = _titles_hold_their_institution(found)
-        if any(_inside_chinese(text, hit.start, hit.end) for hit in found):
-            words = self._segmenter.words(text)
+        to_check = [(hit.start, hit.end + 1) for hit in found if _inside_chinese(text, hit.start, hit.end)]
+        if to_check:
+            words = self._segmenter.words(text, to_check)
             found = [hit for hit in found
                      if not _inside_chinese(text, hit.start, hit.end) or words.fits(hit.start, hit.end + 1)]
         chosen: list[_Hit] = []

@@ -20,6 +20,7 @@ from newsarchive.textnorm import is_cjk, normalize
 
 LOCAL = "local"  # a city, state or province right before the name: a local body (宾州最高法院)
 NEAR_PLACE_GAP = 2  # Chinese characters allowed between a country's name and an institution (捷克已故参议院)
+NEWLINE = re.compile("\n")
 PUNCTUATION = frozenset("。，,；;：:！!？?、（）()「」『』“”\"《》\n")
 
 
@@ -94,7 +95,7 @@ class Resolver:
         """Set kind/slug/rule of every bare match, in text order (earlier decisions inform later ones)."""
         if not any(match.bare or match.title for match in matches):
             return
-        breaks = [index for index, char in enumerate(text) if char == "\n"]
+        breaks = [found.start() for found in NEWLINE.finditer(text)]
         evidence: dict[str, list[_Evidence]] = {}
         dateline = self._dateline_country(text, matches)
         for index, match in enumerate(matches):

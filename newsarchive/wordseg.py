@@ -19,7 +19,7 @@ segmenter runs without its HMM guesser, which would glue unknown neighbours onto
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
@@ -30,6 +30,9 @@ from newsarchive.textnorm import CJK_CHAR
 # Dictionary frequency given to every gazetteer name (jieba's dictionary totals about 60 million; an
 # ordinary common word has thousands). Chosen on the cases in tests/test_entities.py.
 NAME_FREQUENCY = 10000
+# Only the text around the names to check is cut, this many characters on each side: the cut of a word
+# depends on its neighbours, not on the far end of the sentence.
+MARGIN = 12
 
 
 class Segmenter:
@@ -41,21 +44,36 @@ class Segmenter:
             if CJK_CHAR.search(name):
                 self._jieba.add_word(name, NAME_FREQUENCY, None)
 
-    def words(self, text: str) -> Words:
-        """The text cut into words (dictionary words only, no HMM guessing)."""
-        return Words(list(accumulate(map(len, self._jieba.cut(text, hmm=False)), initial=0)))
+    def words(self, text: str, spans: list[tuple[int, int]]) -> Words:
+        """Word boundaries of the text around the given (start, end) spans (sorted by start)."""
+        windows: list[list[int]] = []
+        for start, end in spans:
+            low, high = max(0, start - MARGIN), min(len(text), end + MARGIN)
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        return Words([offset for low, high in windows for offset in self._cut(text, low, high)])
+
+    def _cut(self, text: str, start: int, end: int) -> list[int]:
+        """Offsets in text where the words of text[start:end] start (and where the last one ends); only
+        dictionary words, no HMM guessing."""
+        return list(accumulate(map(len, self._jieba.cut(text[start:end], hmm=False)), initial=start))
 
 
 class Words:
-    """Word boundaries of one text, as the sorted offsets where words start (and the text's end)."""
+    """Word boundaries of parts of one text, as the sorted offsets where words start (and end)."""
 
     def __init__(self, offsets: list[int]) -> None:
         self._offsets = offsets
-        self._set = frozenset(offsets)
+
+    def _is_boundary(self, position: int) -> bool:
+        index = bisect_left(self._offsets, position)
+        return index < len(self._offsets) and self._offsets[index] == position
 
     def fits(self, start: int, end: int) -> bool:
         """Whether text[start:end] is a word, a group of words, or the head or tail of one compound word."""
-        starts_word, ends_word = start in self._set, end in self._set
+        starts_word, ends_word = self._is_boundary(start), self._is_boundary(end)
         if starts_word and ends_word:
             return True
         if starts_word == ends_word:
