@@ -185,7 +185,7 @@ class Matcher:
         for phrase in gazetteer.blockers:
             _add(keys, normalize(phrase).strip(), Meaning("block"))
         chinese = [text for case, text in keys if CJK_CHAR.search(text)]
-        self._segmenter = Segmenter(chinese)
+        self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         return _automaton(keys, exact=False), _automaton(keys, exact=True)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
@@ -407,9 +407,12 @@ class Matcher:
                 found.append(("people", name, "zh"))
         return found
 
+    def knows(self, name: str) -> bool:
+        """Whether a (normalised) string is a name, alias, surname or blocker phrase of the gazetteer."""
+        return self._any_case.exists(_encode(fold(name))) or self._exact.exists(_encode(name))
+
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-        known = self._any_case.exists(_encode(fold(name))) or self._exact.exists(_encode(name))
-        return not known and not _overlaps(start, end, taken)
+        return not self.knows(name) and not _overlaps(start, end, taken)
 
 
 def _best_cover(cluster: list[_Hit]) -> list[_Hit]:

@@ -248,7 +248,8 @@ def test_another_countrys_ministry_is_not_chinas(matcher: Matcher) -> None:
 @pytest.mark.parametrize(("text", "wrong"), [
     ("巩固原有的合作", "guyuan"), ("突袭班公湖南岸两座山头", "hunan"), ("华南海鲜市场", "south-china-sea"),
     ("在一些发展中国家", "china"), ("沃尔特·里德国家军事医疗中心", "germany"),
-    ("各成员国会继续合作", "united-states-congress"), ("撒哈拉以南非洲地区", "south-africa")])
+    ("各成员国会继续合作", "united-states-congress"), ("撒哈拉以南非洲地区", "south-africa"),
+    ("施用复合肥料", "hefei"), ("长江出海口", "haikou")])
 def test_a_name_across_word_boundaries_is_not_a_mention(matcher: Matcher, text: str, wrong: str) -> None:
     result = found(matcher, text)
     assert wrong not in result["places"] and wrong not in result["organizations"], text
@@ -259,6 +260,8 @@ def test_names_next_to_other_words_are_mentions(matcher: Matcher) -> None:
     places = found(matcher, "美国人认为中国政府在香港")["places"]
     assert places == {"united-states": 1, "china": 1, "hong-kong": 1}
     assert found(matcher, "担任台北市长期间")["places"] == {"taipei": 1}
+    places = found(matcher, "美国纽约和北加州")["places"]
+    assert places == {"united-states": 1, "new-york-city": 1, "california": 1}
 
 
 # --- bare institution names ---------------------------------------------------------------------------
