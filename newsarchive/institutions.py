@@ -21,6 +21,7 @@ from newsarchive.textnorm import is_cjk, normalize
 LOCAL = "local"  # a city, state or province right before the name: a local body (宾州最高法院)
 NEAR_PLACE_GAP = 2  # Chinese characters allowed between a country's name and an institution (捷克已故参议院)
 NEWLINE = re.compile("\n")
+SENTENCE_ENDS = frozenset("。！？!?\n")
 PUNCTUATION = frozenset("。，,；;：:！!？?、（）()「」『』“”\"《》\n")
 
 
@@ -34,6 +35,9 @@ class InstitutionRules:
     fillers: tuple[str, ...]
     list_separators: frozenset[str]
     speaker_gap: int
+    topic_share: float  # the topic country has at least this share of the article's country mentions
+    topic_lead: float  # ... and this many times as many as the next country
+    topic_minimum: int  # ... and at least this many
     datelines: tuple[re.Pattern[str], ...]
     outlet_home: dict[str, str]
     examples: list[dict[str, Any]] = field(default_factory=list)
@@ -53,6 +57,9 @@ def load_rules(path: Path) -> InstitutionRules:
         fillers=tuple(sorted((normalize(word) for word in data.get("fillers") or []), key=len, reverse=True)),
         list_separators=frozenset(normalize(word) for word in data.get("list_separators") or []),
         speaker_gap=int(data.get("speaker_gap", 0)),
+        topic_share=float((data.get("topic") or {}).get("share", 1)),
+        topic_lead=float((data.get("topic") or {}).get("lead", 1)),
+        topic_minimum=int((data.get("topic") or {}).get("minimum", 1)),
         datelines=tuple(re.compile(pattern, re.MULTILINE) for pattern in data.get("datelines") or []),
         outlet_home=dict(data.get("outlet_home") or {}),
         examples=list(data.get("examples") or []),
@@ -98,6 +105,7 @@ class Resolver:
         breaks = [found.start() for found in NEWLINE.finditer(text)]
         evidence: dict[str, list[_Evidence]] = {}
         dateline = self._dateline_country(text, matches)
+        topic = self._topic(matches)
         for index, match in enumerate(matches):
             group = match.bare or match.title
             if match.kind == "organizations" and not group:
@@ -108,8 +116,8 @@ class Resolver:
             if not group:
                 continue
             paragraph = bisect_right(breaks, match.start)
-            country, rule = self._decide(text, matches, index, group, paragraph, evidence, dateline, outlet,
-                                         title=bool(match.title))
+            country, rule = self._decide(text, matches, index, group, paragraph, evidence,
+                                         (dateline, topic, outlet), title=bool(match.title))
             if not country:
                 continue
             if rule in ("prefix", "list", "speaker", "paragraph"):
@@ -119,7 +127,7 @@ class Resolver:
                 match.kind, match.slug, match.country, match.rule = "organizations", slug, country, rule
 
     def _decide(self, text: str, matches: list[Match], index: int, group: str, paragraph: int,
-                evidence: dict[str, list[_Evidence]], dateline: str, outlet: str | None,
+                evidence: dict[str, list[_Evidence]], article: tuple[str, str, str | None],
                 title: bool) -> tuple[str, str]:
         match = matches[index]
         if match.title and match.country:  # 美国国防部长: the title holds its country
@@ -138,12 +146,33 @@ class Resolver:
         if earlier and earlier[-1].paragraph == paragraph:
             return earlier[-1].country, "paragraph"
         candidates = self.rules.bare_names.get(group, {})
+        dateline, topic, outlet = article
         clues = {earlier[-1].country} if earlier else set()
-        home = self.rules.outlet_home.get(outlet or "", "")
-        clues |= {code for code in (dateline, home) if code in candidates}
+        subject = self._subject(text, matches, index)
+        if subject in candidates:
+            clues.add(subject)
+        place = dateline or self.rules.outlet_home.get(outlet or "", "")  # a dateline outranks the home
+        clues |= {code for code in (place, topic) if code in candidates}
         if len(clues) == 1:
             return next(iter(clues)), "article"
         return "", ""
+
+    def _topic(self, matches: list[Match]) -> str:
+        """The country most of the article's places, people and organizations belong to, if one clearly
+        leads."""
+        counts: dict[str, int] = {}
+        for match in matches:
+            if match.country and match.kind in ("places", "people", "organizations") and not match.bare:
+                counts[match.country] = counts.get(match.country, 0) + 1
+        if not counts:
+            return ""
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        country, count = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0
+        total = sum(counts.values())
+        rules = self.rules
+        leads = count >= rules.topic_share * total and count >= rules.topic_lead * second
+        return country if leads and count >= rules.topic_minimum else ""
 
     def _prefix(self, text: str, match: Match, previous: Match | None) -> str:
         """The country named right before the name (after fillers such as 的), or LOCAL, or ""."""
@@ -161,10 +190,7 @@ class Resolver:
                 if previous.country:
                     return previous.country
         if previous is not None and previous.end + 1 == position and previous.kind == "organizations":
-            words = self.rules.country_words
-            name = text[previous.start:previous.end + 1]
-            if name in words:  # 白宫国安会, 克里姆林宫
-                return words[name]
+            return previous.country  # inside an institution of that country: 美国国会参议院
         for length in range(min(self._longest_word, position), 0, -1):
             word = text[position - length:position]
             if word in self.rules.country_words:
@@ -187,6 +213,15 @@ class Resolver:
                 return ""
             if following.kind == "people":
                 return following.country
+        return ""
+
+    def _subject(self, text: str, matches: list[Match], index: int) -> str:
+        """The country of the last person named before the name in the same sentence (特朗普在国会)."""
+        for before in reversed(matches[:index]):
+            if any(char in SENTENCE_ENDS for char in text[before.end + 1:matches[index].start]):
+                return ""
+            if before.kind == "people":
+                return before.country
         return ""
 
     def _dateline_country(self, text: str, matches: list[Match]) -> str:
