@@ -421,3 +421,29 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     assert set(result) == {"people", "organizations", "places", "outlets"}
     assert all(isinstance(counts, Counter) for counts in result.values())
     assert result["people"] == {"antony-blinken": 3, "wang-yi": 1}
+
+
+# --- the cases issue 10 named, with the real gazetteer ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "wrong", "right"), [
+    ("巩固原有的合作关系", "places", "guyuan", None),
+    ("突袭班公湖南岸两座山头", "places", "hunan", None),
+    ("当前的政治局势十分复杂", "organizations", "politburo", None),
+    ("各成员国会继续推动合作", "organizations", "united-states-congress", None),
+    ("以色列教育部长加兰特表示", "people", "merrick-garland", "yoav-gallant"),
+    ("他住在华盛顿哥伦比亚特区", "places", "colombia", "washington-d-c"),
+    ("华沙条约组织成员国", "places", "warsaw", None),
+    ("据中东之眼网站报道", "places", "middle-east", None),
+    ("上海美国商会发布调查", "organizations", "us-chamber-of-commerce",
+     "american-chamber-of-commerce-in-shanghai"),
+    ("世界卫生组织发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
+    ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
+     "national-chung-shan-institute-of-science-and-technology"),
+])
+def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
+    outlet = "central-news-agency" if "中央社" in text else None
+    linked = real_matcher.analyse("", None, text, outlet).counts()[kind]
+    assert wrong not in linked, (text, dict(linked))
+    if right:
+        assert right in linked, (text, dict(linked))
