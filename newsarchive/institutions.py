@@ -147,13 +147,14 @@ class Resolver:
             return earlier[-1].country, "paragraph"
         candidates = self.rules.bare_names.get(group, {})
         dateline, topic, outlet = article
-        clues = {earlier[-1].country} if earlier else set()
-        subject = self._subject(text, matches, index)
-        if subject in candidates:
-            clues.add(subject)
+        # Any country the text points at counts, even one without this institution (then it stays
+        # unlinked); where the story was written counts only for a country that has it.
+        clues = {code for code in (earlier[-1].country if earlier else "",
+                                   self._subject(text, matches, index), topic) if code}
         place = dateline or self.rules.outlet_home.get(outlet or "", "")  # a dateline outranks the home
-        clues |= {code for code in (place, topic) if code in candidates}
-        if len(clues) == 1:
+        if place in candidates:
+            clues.add(place)
+        if len(clues) == 1 and next(iter(clues)) in candidates:
             return next(iter(clues)), "article"
         return "", ""
 
