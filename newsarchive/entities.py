@@ -302,7 +302,7 @@ class Matcher:
         surname_hits: list[tuple[_Hit, bool]] = []
         for hit in hits:
             for meaning in hit.key.meanings:
-                if meaning.kind in MENTION_KINDS and self._place_rule_holds(text, hit, meaning, cache):
+                if meaning.kind in MENTION_KINDS and self._meaning_holds(text, hit, meaning, cache):
                     hit.kind, hit.slug, hit.country = meaning.kind, meaning.slug, meaning.country
                     hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
                     break
@@ -357,9 +357,11 @@ class Matcher:
         word = _capitalised_word_before(text, start)
         return bool(word) and word not in self._candidate_stopwords
 
-    def _place_rule_holds(self, text: str, hit: _Hit, meaning: Meaning,
+    def _meaning_holds(self, text: str, hit: _Hit, meaning: Meaning,
                           context_cache: dict[tuple[str, ...], bool]) -> bool:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
+            return False
+        if meaning.short and _runs_into_a_dotted_name(text, hit.end):
             return False
         if meaning.rule == "person_like":
             return not _capitalised_word_after(text, hit.end) and not self._given_name_before(text, hit.start)
@@ -455,6 +457,15 @@ def _drop_foreign_institutions(text: str, hits: list[_Hit]) -> None:
                 and not before.local and before.country != hit.country and len(gap) <= MAX_COUNTRY_GAP
                 and all(map(is_cjk, gap))):
             hit.kind = hit.slug = ""
+
+
+def _runs_into_a_dotted_name(text: str, end: int) -> bool:
+    """Whether a few more Chinese characters after position end lead to a name dot: 哈里斯 in
+    哈里斯别克·巴班 is part of another transliterated name."""
+    index = end + 1
+    while index < len(text) and index <= end + 3 and is_cjk(text[index]):
+        index += 1
+    return index > end + 1 and index < len(text) and text[index] == NAME_DOT
 
 
 def _inside_chinese(text: str, start: int, end: int) -> bool:

@@ -438,6 +438,8 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("上海美国商会发布调查", "organizations", "us-chamber-of-commerce",
      "american-chamber-of-commerce-in-shanghai"),
     ("世界卫生组织发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
+    ("世卫发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
+    ("哈里斯别克·巴班被判刑", "people", "kamala-harris", None),
     ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
      "national-chung-shan-institute-of-science-and-technology"),
 ])
