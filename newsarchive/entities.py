@@ -278,11 +278,11 @@ class Matcher:
                 found.append(_Hit(start, end, key))
         found.sort(key=lambda hit: (hit.start, -hit.end))
         found = _titles_hold_their_institution(found)
-        to_check = [(hit.start, hit.end + 1) for hit in found if _inside_chinese(text, hit.start, hit.end)]
+        checked = [(hit, _inside_chinese(text, hit.start, hit.end)) for hit in found]
+        to_check = [(hit.start, hit.end + 1) for hit, check in checked if check]
         if to_check:
             words = self._segmenter.words(text, to_check)
-            found = [hit for hit in found
-                     if not _inside_chinese(text, hit.start, hit.end) or words.fits(hit.start, hit.end + 1)]
+            found = [hit for hit, check in checked if not check or words.fits(hit.start, hit.end + 1)]
         chosen: list[_Hit] = []
         cluster: list[_Hit] = []
         cluster_end = -1
@@ -470,8 +470,9 @@ def _runs_into_a_dotted_name(text: str, end: int) -> bool:
 
 def _inside_chinese(text: str, start: int, end: int) -> bool:
     """Whether a match touches Chinese characters on either side, so word boundaries need a segmenter."""
-    return ((start > 0 and is_cjk(text[start]) and is_cjk(text[start - 1]))
-            or (end + 1 < len(text) and is_cjk(text[end]) and is_cjk(text[end + 1])))
+    cjk = CJK_CHAR.match
+    return bool((start > 0 and cjk(text, start - 1) and cjk(text, start))
+                or (end + 1 < len(text) and cjk(text, end) and cjk(text, end + 1)))
 
 
 def _add(keys: Keys, text: str, meaning: Meaning) -> None:
