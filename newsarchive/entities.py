@@ -153,6 +153,7 @@ class Matcher:
                                          if place.category == "country" and place.country_code)
         self._any_case, self._exact = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
+        self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
         self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
@@ -337,7 +338,7 @@ class Matcher:
             return
         everyone = {meaning.slug for meaning in meanings}
         in_article = everyone & named
-        if not in_article and titled and english and len(everyone) == 1:
+        if not in_article and titled and len(everyone) == 1:
             in_article = everyone
         if len(in_article) == 1:
             hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
@@ -345,6 +346,8 @@ class Matcher:
             introduced.add(hit.slug)
 
     def _has_title(self, text: str, hit: _Hit) -> bool:
+        if is_cjk(text[hit.start]):
+            return text.endswith(self._titles_zh, 0, hit.start)
         return self._title_before.search(text, max(0, hit.start - 40), hit.start) is not None
 
     def _stands_alone(self, text: str, hit: _Hit, check_before: bool) -> bool:

@@ -185,6 +185,7 @@ def test_surname_that_is_an_english_word_needs_a_title(tmp_path: Path) -> None:
 def test_chinese_surname_of_a_transliterated_name(matcher: Matcher) -> None:
     assert found(matcher, "发言人马修·米勒表示，米勒还说。")["people"] == {"matthew-miller": 2}
     assert found(matcher, "米勒还说。")["people"] == {}
+    assert found(matcher, "国务院发言人米勒还说。")["people"] == {"matthew-miller": 1}  # titled, only 米勒
 
 
 def test_surname_named_person_beats_a_place_of_that_name(matcher: Matcher) -> None:
