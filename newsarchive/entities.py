@@ -39,6 +39,7 @@ SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may 
 
 
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
 
 
 def fold(text: str) -> str:
@@ -340,7 +341,7 @@ class Matcher:
         in_article = everyone & named
         if not in_article and titled and len(everyone) == 1:
             in_article = everyone
-        if len(in_article) == 1:
+        if len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article))):
             hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
             hit.country = self.gazetteer.entities["people"][hit.slug].country_code or ""
             introduced.add(hit.slug)
@@ -364,7 +365,8 @@ class Matcher:
                           context_cache: dict[tuple[str, ...], bool]) -> bool:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
             return False
-        if meaning.short and _runs_into_a_dotted_name(text, hit.end):
+        if meaning.short and (_runs_into_a_dotted_name(text, hit.end)
+                              or self._someone_else_in_brackets(text, hit, meaning.slug)):
             return False
         if meaning.rule == "person_like":
             return not _capitalised_word_after(text, hit.end) and not self._given_name_before(text, hit.start)
@@ -373,6 +375,20 @@ class Matcher:
                 context_cache[meaning.context] = any(word in text for word in meaning.context)
             return context_cache[meaning.context]
         return True
+
+    def _someone_else_in_brackets(self, text: str, hit: _Hit, slug: str) -> bool:
+        """哈里斯(David J. Harris): a transliterated surname followed by the original name in brackets, with
+        the same family name but a given name the person is never called by, is someone else."""
+        found = BRACKETED_NAME.match(text, hit.end + 1)
+        if not found:
+            return False
+        person = self.gazetteer.entities["people"][slug]
+        words = found.group(1).replace(".", " ").split()
+        words = [word for word in words if word not in ("Jr", "Sr", "II", "III")]
+        if len(words) < 2 or not person.surname or words[-1].casefold() != person.surname.casefold():
+            return False
+        given = {name.split()[0].casefold() for name in person.all_names() if " " in name}
+        return words[0].casefold() not in given
 
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an

@@ -188,6 +188,11 @@ def test_chinese_surname_of_a_transliterated_name(matcher: Matcher) -> None:
     assert found(matcher, "国务院发言人米勒还说。")["people"] == {"matthew-miller": 1}  # titled, only 米勒
 
 
+def test_original_name_in_brackets_tells_who_a_transliteration_is(matcher: Matcher) -> None:
+    assert found(matcher, "拜登(Joe Biden)说")["people"] == {"joe-biden": 2}
+    assert found(matcher, "其子拜登(Hunter Biden)说")["people"] == {}  # the same family name, another person
+
+
 def test_surname_named_person_beats_a_place_of_that_name(matcher: Matcher) -> None:
     assert found(matcher, "Lloyd Austin flew in. Austin said so.")["people"] == {"lloyd-austin": 2}
     result = found(matcher, "Tech firms moved to Austin last year.")
