@@ -377,18 +377,19 @@ class Matcher:
         return True
 
     def _someone_else_in_brackets(self, text: str, hit: _Hit, slug: str) -> bool:
-        """哈里斯(David J. Harris): a transliterated surname followed by the original name in brackets, with
-        the same family name but a given name the person is never called by, is someone else."""
+        """哈里斯(David J. Harris), 鲍尔(Jerome Powell): a transliterated surname followed by the original
+        name in brackets is someone else when that name has another family name, or a given name the person
+        is never called by."""
         found = BRACKETED_NAME.match(text, hit.end + 1)
         if not found:
             return False
         person = self.gazetteer.entities["people"][slug]
         words = found.group(1).replace(".", " ").split()
         words = [word for word in words if word not in ("Jr", "Sr", "II", "III")]
-        if len(words) < 2 or not person.surname or words[-1].casefold() != person.surname.casefold():
+        if len(words) < 2 or not person.surname:
             return False
         given = {name.split()[0].casefold() for name in person.all_names() if " " in name}
-        return words[0].casefold() not in given
+        return words[-1].casefold() != person.surname.casefold() or words[0].casefold() not in given
 
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an

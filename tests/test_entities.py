@@ -191,6 +191,7 @@ def test_chinese_surname_of_a_transliterated_name(matcher: Matcher) -> None:
 def test_original_name_in_brackets_tells_who_a_transliteration_is(matcher: Matcher) -> None:
     assert found(matcher, "拜登(Joe Biden)说")["people"] == {"joe-biden": 2}
     assert found(matcher, "其子拜登(Hunter Biden)说")["people"] == {}  # the same family name, another person
+    assert found(matcher, "美联储主席米勒(Jerome Powell)说")["people"] == {}  # another family name
 
 
 def test_surname_named_person_beats_a_place_of_that_name(matcher: Matcher) -> None:
