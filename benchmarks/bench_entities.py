@@ -5,8 +5,8 @@
     python benchmarks/bench_entities.py --top 15          # also the most linked entities and candidates
 
 Prints gazetteer load and Matcher build times, then CPU ms/article (process time, which stays steady on
-a busy machine) for parsing with the project's parsers and for match() + candidates(), and the matching
-cost as a share of the parse cost.
+a busy machine) for parsing with the project's parsers and for Matcher.analyse_article(), and the
+matching cost as a share of the parse cost.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsarchive.entities import Matcher, load_gazetteer  # noqa: E402
+from newsarchive.entities import MENTION_KINDS, Matcher, load_gazetteer  # noqa: E402
 from newsarchive.gazetteer import KINDS  # noqa: E402
 from newsarchive.model import ParsedArticle, ParseError  # noqa: E402
 from newsarchive.parsers import parse  # noqa: E402
@@ -36,26 +36,27 @@ def main() -> None:
     built = time.process_time()
     print(f"gazetteer load {1000 * (loaded - started):.0f} ms, "
           f"Matcher build {1000 * (built - loaded):.0f} ms")
-    print("entities: " + ", ".join(f"{kind} {len(gazetteer.entities[kind])}" for kind in KINDS))
+    print("entities: " + ", ".join(f"{kind} {len(gazetteer.entities[kind])}" for kind in KINDS)
+          + f", outlets {len(gazetteer.outlets)}, bare names {len(gazetteer.institutions.bare_names)}")
 
     articles, parse_ms = _parsed_articles(args.corpus, args.n, args.seed)
-    mentions: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
+    mentions: dict[str, Counter[str]] = {kind: Counter() for kind in MENTION_KINDS}
     candidates: Counter[tuple[str, str, str]] = Counter()
     started = time.process_time()
     for article in articles:
-        found = matcher.match(article.title, article.summary, article.body)
-        candidates.update(matcher.candidates(article.title, article.summary, article.body))
-        for kind in KINDS:
-            mentions[kind].update(found[kind].keys())
+        analysis = matcher.analyse_article(article)
+        candidates.update(analysis.candidates)
+        for kind, counts in analysis.counts().items():
+            mentions[kind].update(counts.keys())
     match_ms = 1000 * (time.process_time() - started) / max(1, len(articles))
-    print(f"{len(articles)} articles: parse {parse_ms:.2f} ms/article, match+candidates "
+    print(f"{len(articles)} articles: parse {parse_ms:.2f} ms/article, analyse "
           f"{match_ms:.2f} ms/article ({100 * match_ms / parse_ms:.0f}% of parse)")
-    for kind in KINDS:
+    for kind in MENTION_KINDS:
         print(f"{kind}: {sum(mentions[kind].values())} article links, "
               f"{len(mentions[kind])} distinct entities")
     print(f"candidates: {sum(candidates.values())} mentions, {len(candidates)} distinct names")
     if args.top:
-        for kind in KINDS:
+        for kind in MENTION_KINDS:
             top = mentions[kind].most_common(args.top)
             print(f"top {kind}: " + ", ".join(f"{slug} {count}" for slug, count in top))
         print("top candidates: " + ", ".join(f"{name} {count}" for (_, name, _), count in

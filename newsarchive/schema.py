@@ -171,6 +171,14 @@ CREATE TABLE IF NOT EXISTS article_places (
     PRIMARY KEY (article_id, place_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_places_place ON article_places(place_id, article_id);
+-- News agencies an article's text cites (路透社, 法新社 …), as their outlet rows.
+CREATE TABLE IF NOT EXISTS article_outlets (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, outlet_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_outlets_outlet ON article_outlets(outlet_id, article_id);
 CREATE TABLE IF NOT EXISTS entity_candidates (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -29,8 +29,9 @@ ENTITY_LINKS = {
     "organizations": ("article_organizations", "organization_id"),
     "places": ("article_places", "place_id"),
 }
-ARTICLE_CHILDREN = ["images", "links", "article_people", "article_organizations", "article_places",
-                    "candidate_mentions"]
+# Link tables of an article: its entities, and the news agencies its text cites (outlets).
+LINK_TABLES = {**dict(ENTITY_LINKS.values()), "article_outlets": "outlet_id"}
+ARTICLE_CHILDREN = ["images", "links", *LINK_TABLES, "candidate_mentions"]
 # The article columns a version carries (everything but identity and provenance).
 CONTENT_COLUMNS = ["fingerprint", "format", "title", "language", "outlet_id", "via_id", "url", "original_url",
                    "published_at", "published_date", "published_month", "date_source", "page_published_at",
@@ -250,6 +251,10 @@ class ArchiveWriter:
             ids = self.entity_ids[kind]
             links[table] = [[ids[slug], count] for slug, count in item.mentions.get(kind, Counter()).items()
                             if slug in ids]
+        links["article_outlets"] = [
+            [self._ensure_outlet(outlet, curated=True), count]
+            for slug, count in item.mentions.get("outlets", Counter()).items()
+            if (outlet := self.outlets.by_slug(slug)) is not None]
         return {
             "row": row,
             "images": [[i.src, i.caption, i.credit, i.width, i.height] for i in article.images],
@@ -283,10 +288,10 @@ class ArchiveWriter:
         self.conn.executemany(
             "INSERT INTO links (article_id, position, url, text) VALUES (?, ?, ?, ?)",
             [(article_id, n, *link) for n, link in enumerate(content["links"], 1)])
-        for table, column in ENTITY_LINKS.values():
+        for table, column in LINK_TABLES.items():
             self.conn.executemany(
                 f"INSERT INTO {table} (article_id, {column}, mentions) VALUES (?, ?, ?)",
-                [(article_id, entity, count) for entity, count in content["entities"][table]])
+                [(article_id, entity, count) for entity, count in content["entities"].get(table, [])])
         self.conn.executemany(
             "INSERT INTO candidate_mentions (article_id, kind, name, language, count) VALUES (?, ?, ?, ?, ?)",
             [(article_id, *candidate) for candidate in content["candidates"]])
@@ -385,7 +390,7 @@ class ArchiveWriter:
                                   (article_id,)).fetchall()
         entities = {table: self.conn.execute(f"SELECT {column}, mentions FROM {table} WHERE article_id = ?",
                                              (article_id,)).fetchall()
-                    for table, column in ENTITY_LINKS.values()}
+                    for table, column in LINK_TABLES.items()}
         candidates = self.conn.execute("SELECT kind, name, language, count FROM candidate_mentions "
                                        "WHERE article_id = ?", (article_id,)).fetchall()
         return json.loads(_json({"row": row, "images": images, "links": links, "entities": entities,

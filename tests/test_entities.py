@@ -1,7 +1,8 @@
-"""Entity matching: gazetteer loading, names in both languages, surnames, place rules, candidates, storage.
+"""Entity matching: gazetteer loading, names in both languages, word boundaries, surnames, place rules,
+bare institution names, cited outlets, candidates, storage.
 
-Unit tests use the small people/organizations files in tests/fixtures/entities next to the project's real
-place data and rules; the golden test uses the real data files and the seeds in ../shared.
+Unit tests use the small people/organizations/institutions files in tests/fixtures/entities next to the
+project's real place data and rules; the golden test uses the real data files and the seeds in ../shared.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive import schema
-from newsarchive.entities import Matcher, body_with_captions, load_gazetteer, write_gazetteer
+from newsarchive.entities import Matcher, load_gazetteer, write_gazetteer
 from newsarchive.gazetteer import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def _data_dir(target: Path) -> Path:
     """Fixture people and organizations with the project's own places and rules."""
     for name in PLACE_AND_RULE_FILES:
         shutil.copy(DATA / name, target / name)
-    for name in ("people.yml", "organizations.yml"):
+    for name in ("people.yml", "organizations.yml", "institutions.yml"):
         shutil.copy(FIXTURES / name, target / name)
     return target
 
@@ -47,9 +48,10 @@ def matcher(gazetteer: Gazetteer) -> Matcher:
     return Matcher(gazetteer)
 
 
-def found(matcher: Matcher, body: str, title: str = "", summary: str | None = None
-          ) -> dict[str, dict[str, int]]:
-    return {kind: dict(counts) for kind, counts in matcher.match(title, summary, body).items()}
+def found(matcher: Matcher, body: str, title: str = "", summary: str | None = None,
+          outlet: str | None = None) -> dict[str, dict[str, int]]:
+    counts = matcher.analyse(title, summary, body, outlet).counts()
+    return {kind: dict(by_slug) for kind, by_slug in counts.items()}
 
 
 # --- gazetteer ---------------------------------------------------------------------------------------
@@ -183,6 +185,13 @@ def test_surname_that_is_an_english_word_needs_a_title(tmp_path: Path) -> None:
 def test_chinese_surname_of_a_transliterated_name(matcher: Matcher) -> None:
     assert found(matcher, "发言人马修·米勒表示，米勒还说。")["people"] == {"matthew-miller": 2}
     assert found(matcher, "米勒还说。")["people"] == {}
+    assert found(matcher, "国务院发言人米勒还说。")["people"] == {"matthew-miller": 1}  # titled, only 米勒
+
+
+def test_original_name_in_brackets_tells_who_a_transliteration_is(matcher: Matcher) -> None:
+    assert found(matcher, "拜登(Joe Biden)说")["people"] == {"joe-biden": 2}
+    assert found(matcher, "其子拜登(Hunter Biden)说")["people"] == {}  # the same family name, another person
+    assert found(matcher, "美联储主席米勒(Jerome Powell)说")["people"] == {}  # another family name
 
 
 def test_surname_named_person_beats_a_place_of_that_name(matcher: Matcher) -> None:
@@ -236,7 +245,97 @@ def test_place_inside_a_person_institution_or_disease_name(matcher: Matcher) -> 
 def test_another_countrys_ministry_is_not_chinas(matcher: Matcher) -> None:
     assert found(matcher, "俄罗斯外交部表示")["organizations"] == {}
     assert found(matcher, "俄罗斯的外交部表示")["organizations"] == {}
-    assert found(matcher, "外交部发言人表示")["organizations"] == {"ministry-of-foreign-affairs-of-china": 1}
+    result = found(matcher, "外交部发言人赵立坚表示")
+    assert result["organizations"] == {"ministry-of-foreign-affairs-of-china": 1}
+
+
+# --- word boundaries ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("巩固原有的合作", "guyuan"), ("突袭班公湖南岸两座山头", "hunan"), ("华南海鲜市场", "south-china-sea"),
+    ("在一些发展中国家", "china"), ("沃尔特·里德国家军事医疗中心", "germany"),
+    ("各成员国会继续合作", "united-states-congress"), ("撒哈拉以南非洲地区", "south-africa"),
+    ("施用复合肥料", "hefei"), ("长江出海口", "haikou")])
+def test_a_name_across_word_boundaries_is_not_a_mention(matcher: Matcher, text: str, wrong: str) -> None:
+    result = found(matcher, text)
+    assert wrong not in result["places"] and wrong not in result["organizations"], text
+
+
+def test_names_next_to_other_words_are_mentions(matcher: Matcher) -> None:
+    assert found(matcher, "拜登上台之后")["people"] == {"joe-biden": 1}
+    places = found(matcher, "美国人认为中国政府在香港")["places"]
+    assert places == {"united-states": 1, "china": 1, "hong-kong": 1}
+    assert found(matcher, "担任台北市长期间")["places"] == {"taipei": 1}
+    places = found(matcher, "美国纽约和北加州")["places"]
+    assert places == {"united-states": 1, "new-york-city": 1, "california": 1}
+
+
+# --- bare institution names ---------------------------------------------------------------------------
+
+
+def bare(matcher: Matcher, text: str, outlet: str | None = None) -> list[tuple[str, str, str]]:
+    """(name as written, organization, rule) of the bare names linked in text."""
+    analysis = matcher.analyse("", None, text, outlet)
+    return [(analysis.text[m.start:m.end], m.slug, m.rule) for m in analysis.mentions if m.form == "bare"]
+
+
+def test_bare_name_after_a_country(matcher: Matcher) -> None:
+    assert bare(matcher, "台湾国防部表示") == []  # the full name, not a bare one
+    taiwan_defense = "ministry-of-national-defense-of-taiwan"
+    assert bare(matcher, "台湾的国防部表示") == [("国防部", taiwan_defense, "prefix")]
+    assert bare(matcher, "据美国防部称") == [("国防部", "united-states-department-of-defense", "prefix")]
+    assert bare(matcher, "中方外交部回应") == [("外交部", "ministry-of-foreign-affairs-of-china", "prefix")]
+    assert bare(matcher, "日本的国会周三开会") == [("国会", "national-diet-of-japan", "prefix")]
+    assert bare(matcher, "俄罗斯的国防部表示") == []  # a country without a listed ministry: unlinked
+    assert bare(matcher, "宾州最高法院驳回诉讼") == []  # a state's court, not the country's
+
+
+def test_bare_name_in_a_list_takes_the_first_ones_country(matcher: Matcher) -> None:
+    assert bare(matcher, "美国国务院、财政部和商务部周五发布警告") == [
+        ("财政部", "united-states-department-of-the-treasury", "list"),
+        ("商务部", "united-states-department-of-commerce", "list")]
+
+
+def test_bare_name_takes_its_speakers_country(matcher: Matcher) -> None:
+    taiwan_defense = "ministry-of-national-defense-of-taiwan"
+    china_foreign = "ministry-of-foreign-affairs-of-china"
+    assert bare(matcher, "国防部发言人史顺文表示") == [("国防部", taiwan_defense, "speaker")]
+    assert bare(matcher, "外交部发言人赵立坚表示") == [("外交部", china_foreign, "speaker")]
+
+
+def test_bare_name_repeats_the_paragraphs_institution(matcher: Matcher) -> None:
+    assert bare(matcher, "台湾外交部今天发表声明。外交部指出,关系稳固。") == [
+        ("外交部", "ministry-of-foreign-affairs-of-taiwan", "paragraph")]
+
+
+def test_dateline_and_outlet_are_weak_clues_that_must_agree(matcher: Matcher) -> None:
+    text = "（中央社记者张三台北28日电）国防部今天表示,共机再度进入空域。"
+    assert bare(matcher, text) == [("国防部", "ministry-of-national-defense-of-taiwan", "article")]
+    assert bare(matcher, "路透华盛顿7月22日 - 国防部周三表示") == [
+        ("国防部", "united-states-department-of-defense", "article")]
+    assert bare(matcher, "外交部表示,将推动双边关系。", outlet="central-news-agency") == [
+        ("外交部", "ministry-of-foreign-affairs-of-taiwan", "article")]
+    assert bare(matcher, "外交部表示,将推动双边关系。") == []  # no clue at all: unlinked
+    conflict = "（中央社记者张三台北28日电）中国国防部周三说。\n\n国防部今天回应。"
+    assert bare(matcher, conflict) == []  # the dateline says Taiwan, the article's last mention China
+
+
+def test_a_title_is_not_the_institution_but_tells_its_country(matcher: Matcher) -> None:
+    assert found(matcher, "美国国防部长说")["organizations"] == {}
+    text = "美国国防部长周三访问帛琉。根据国防部史料,这是首次。"
+    assert bare(matcher, text) == [("国防部", "united-states-department-of-defense", "paragraph")]
+
+
+# --- outlets ------------------------------------------------------------------------------------------
+
+
+def test_cited_outlets_are_mentions_but_not_the_articles_own(matcher: Matcher) -> None:
+    result = found(matcher, "据路透社和法新社报道,美联社也证实。Reuters said.")
+    assert result["outlets"] == {"reuters": 2, "afp": 1, "associated-press": 1}
+    text = "（中央社记者张三台北28日电）据路透社报道。"
+    assert found(matcher, text, outlet="central-news-agency")["outlets"] == {"reuters": 1}
+    assert found(matcher, "据纽约时报报道,寒冬来临")["outlets"] == {"the-new-york-times": 1}
 
 
 def test_title_summary_and_body_all_count(matcher: Matcher) -> None:
@@ -247,22 +346,26 @@ def test_title_summary_and_body_all_count(matcher: Matcher) -> None:
 # --- candidates ---------------------------------------------------------------------------------------
 
 
+def candidates(matcher: Matcher, body: str) -> list[tuple[str, str, str]]:
+    return matcher.analyse("", None, body).candidates
+
+
 def test_candidates_after_titles(matcher: Matcher) -> None:
     body = ("Foreign Minister Penny Wong met Secretary of State Antony Blinken on Tuesday. "
             "外交部发言人汪文斌表示，外长王毅会见了越南外交部长裴青山。(Chris Ratcliffe/Bloomberg)")
-    assert sorted(matcher.candidates("", None, body)) == [
+    assert sorted(candidates(matcher, body)) == [
         ("people", "Penny Wong", "en"), ("people", "汪文斌", "zh"), ("people", "裴青山", "zh")]
 
 
 def test_candidates_are_not_gazetteer_names_or_plain_words(matcher: Matcher) -> None:
     body = "President Joe Biden said. Spokesman John Smith Tuesday. 总统拜登表示。主席任期届满。"
-    assert matcher.candidates("", None, body) == [("people", "John Smith", "en")]
+    assert candidates(matcher, body) == [("people", "John Smith", "en")]
 
 
 def test_organization_candidates(matcher: Matcher) -> None:
     body = ("The Zorblax Administration of Freedonia fined them, the State Department said. "
             "The Ministry of Silly Walks agreed. The company said nothing.")
-    assert matcher.candidates("", None, body) == [
+    assert candidates(matcher, body) == [
         ("organizations", "Zorblax Administration of Freedonia", "en"),
         ("organizations", "Ministry of Silly Walks", "en")]
 
@@ -291,7 +394,7 @@ def test_golden_seed_entities(index: int, real_matcher: Matcher) -> None:
     expected = _golden()[index]
     text = (SHARED / "seeds" / expected["source"]).read_text(encoding="utf-8")
     article = parse(text, expected["source"])
-    result = real_matcher.match(article.title, article.summary, body_with_captions(article))
+    result = real_matcher.analyse_article(article).counts()
     entities = real_matcher.gazetteer.entities
     for kind in ("people", "places", "organizations"):
         linked = {frozenset(entities[kind][slug].all_names()) for slug in result[kind]}
@@ -310,11 +413,46 @@ def test_emoji_and_lone_surrogates_keep_offsets_right(matcher: Matcher) -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(before=st.text(max_size=40), after=st.text(max_size=40))
 def test_a_separated_name_is_always_found(matcher: Matcher, before: str, after: str) -> None:
-    result = matcher.match("", None, f"{before}\n\nAntony Blinken said so.\n\n{after}")
+    result = matcher.analyse("", None, f"{before}\n\nAntony Blinken said so.\n\n{after}").counts()
     assert result["people"]["antony-blinken"] >= 1
 
 
-def test_match_counts_are_counters(matcher: Matcher) -> None:
-    result = matcher.match("", None, "Beijing, Beijing.")
-    assert set(result) == {"people", "organizations", "places"}
+def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
+    analysis = matcher.analyse("", None, "Antony Blinken met 王毅 in Beijing. Blinken, 布林肯 said.")
+    spans = [(analysis.text[m.start:m.end], m.kind, m.slug, m.form) for m in analysis.mentions]
+    assert spans == [("Antony Blinken", "people", "antony-blinken", "name"),
+                     ("王毅", "people", "wang-yi", "name"), ("Beijing", "places", "beijing", "name"),
+                     ("Blinken", "people", "antony-blinken", "surname"),
+                     ("布林肯", "people", "antony-blinken", "short")]
+    result = analysis.counts()
+    assert set(result) == {"people", "organizations", "places", "outlets"}
     assert all(isinstance(counts, Counter) for counts in result.values())
+    assert result["people"] == {"antony-blinken": 3, "wang-yi": 1}
+
+
+# --- the cases issue 10 named, with the real gazetteer ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "wrong", "right"), [
+    ("巩固原有的合作关系", "places", "guyuan", None),
+    ("突袭班公湖南岸两座山头", "places", "hunan", None),
+    ("当前的政治局势十分复杂", "organizations", "politburo", None),
+    ("各成员国会继续推动合作", "organizations", "united-states-congress", None),
+    ("以色列教育部长加兰特表示", "people", "merrick-garland", "yoav-gallant"),
+    ("他住在华盛顿哥伦比亚特区", "places", "colombia", "washington-d-c"),
+    ("华沙条约组织成员国", "places", "warsaw", None),
+    ("据中东之眼网站报道", "places", "middle-east", None),
+    ("上海美国商会发布调查", "organizations", "us-chamber-of-commerce",
+     "american-chamber-of-commerce-in-shanghai"),
+    ("世界卫生组织发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
+    ("世卫发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
+    ("哈里斯别克·巴班被判刑", "people", "kamala-harris", None),
+    ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
+     "national-chung-shan-institute-of-science-and-technology"),
+])
+def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
+    outlet = "central-news-agency" if "中央社" in text else None
+    linked = real_matcher.analyse("", None, text, outlet).counts()[kind]
+    assert wrong not in linked, (text, dict(linked))
+    if right:
+        assert right in linked, (text, dict(linked))

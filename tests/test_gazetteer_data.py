@@ -1,4 +1,5 @@
-"""Structure checks for the curated gazetteer data files (data/people.yml, data/organizations.yml)."""
+"""Structure checks for the curated gazetteer data files (data/people.yml, data/organizations.yml,
+data/institutions.yml), and the worked examples of data/institutions.yml run through the real matcher."""
 
 from __future__ import annotations
 
@@ -67,7 +68,10 @@ def test_counts(people: list[dict], organizations: list[dict]) -> None:
 
 def test_people_fields(people: list[dict]) -> None:
     for person in people:
-        assert set(person) <= {"name", "name_zh", "name_zh_hant", "aliases", "surname", "role"}, person
+        assert set(person) <= {"name", "name_zh", "name_zh_hant", "aliases", "surname", "role",
+                               "country"}, person
+        if "country" in person:
+            assert re.fullmatch(r"[A-Z]{2}", person["country"]), person
         for field in ("name", "surname", "role"):
             assert isinstance(person.get(field), str) and person[field].strip(), (field, person)
         assert person["surname"] in person["name"], person
@@ -150,3 +154,40 @@ def test_traditional_form_matches_simplified(people: list[dict]) -> None:
             assert "name_zh" in person, person
             assert person["name_zh_hant"] != person["name_zh"], person
             assert to_simplified(person["name_zh_hant"]) == person["name_zh"], person
+
+
+# --- bare institution names ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def institutions() -> dict:
+    return yaml.safe_load((DATA_DIR / "institutions.yml").read_text(encoding="utf-8"))
+
+
+def test_bare_names_point_at_organizations_of_their_country(institutions: dict,
+                                                            organizations: list[dict]) -> None:
+    by_slug = {slugify(org["name"]): org for org in organizations}
+    all_names = {normalize(name) for org in organizations for name in _all_names(org)}
+    for name, by_country in institutions["bare_names"].items():
+        assert normalize(name) not in all_names, f"{name} is an alias: the context decides it"
+        for country, slug in by_country.items():
+            assert slug in by_slug, (name, slug)
+            assert by_slug[slug].get("country") == country, (name, slug)
+    for title, name in institutions["titles"].items():
+        assert name in institutions["bare_names"], title
+
+
+@pytest.fixture(scope="module")
+def real_matcher():
+    from newsarchive.entities import Matcher, load_gazetteer
+
+    return Matcher(load_gazetteer(DATA_DIR))
+
+
+def test_institution_examples(institutions: dict, real_matcher) -> None:
+    """Each example of data/institutions.yml, as the start of an article, links its bare names so."""
+    for example in institutions["examples"]:
+        analysis = real_matcher.analyse("", None, example["text"], example.get("outlet"))
+        linked = {analysis.text[m.start:m.end]: m.slug for m in analysis.mentions if m.form == "bare"}
+        for name, slug in example["expect"].items():
+            assert linked.get(name) == slug, (example["text"], name, linked)
