@@ -42,7 +42,8 @@ def test_every_table_and_column_is_documented(sample_db: Path) -> None:
             assert set(db[table].columns_dict) == set(spec["columns"]), table
 
 
-@pytest.mark.parametrize(("table", "column", "values"), ENUMERATIONS, ids=lambda x: str(x))
+@pytest.mark.parametrize(("table", "column", "values"), ENUMERATIONS,
+                         ids=[f"{table}.{column}" for table, column, _ in ENUMERATIONS])
 def test_values_written_are_documented(sample_db: Path, table: str, column: str, values: set[str]) -> None:
     conn = sqlite3.connect(f"file:{sample_db}?mode=ro", uri=True)
     written = {str(v) for (v,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} != ''")
