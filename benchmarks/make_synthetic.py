@@ -35,7 +35,7 @@ SUFFIXES = ["update", "analysis", "report", "brief", "review", "notes", "digest"
 COPIED_TABLES = ["outlets", "people", "organizations", "places", "meta"]
 CHILDREN = {"images": "position, src, caption, credit, width, height", "links": "position, url, text",
             "article_people": "person_id, mentions", "article_organizations": "organization_id, mentions",
-            "article_places": "place_id, mentions"}
+            "article_places": "place_id, mentions", "article_outlets": "outlet_id, mentions"}
 
 
 def shifted(day: str | None, days: int) -> str | None:
