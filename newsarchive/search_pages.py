@@ -98,6 +98,40 @@ union all select * from (
   join articles a on a.id = s.id left join outlets o on o.id = a.outlet_id)
 """
 
+# Searches matching more articles than this are not ranked, grouped or faceted as a whole (each of those
+# reads every hit: seconds at a million articles): their page lists them newest first and says so.
+MANY = 40_000
+
+# How many articles a search matches through its words, and how many more through the name it is.
+SIZE_SQL = HITS_SQL[:HITS_SQL.index("found as materialized")].rstrip().rstrip(",").replace(
+    f"select rowid as id, {BM25} as rank from articles_fts", "select rowid as id from articles_fts") + """
+select (select count(*) from matches),
+  (select count(*) from linked where id not in (select id from matches))"""
+
+# Many matches: the newest (or oldest) first, read along the date index until a page is full; the same
+# filters as HITS_SQL. Filtered hits are not counted (that reads them all): one more row than a page
+# is fetched to know whether a next page exists.
+MANY_SQL = SIZE_SQL[:SIZE_SQL.index("\nselect (select count(*)")] + """,
+hits as (
+  select a.id, a.id in (select id from matches) as literal, a.published_date
+  from articles a indexed by {index}
+  where (a.id in (select id from matches) or a.id in (select id from linked))
+    and (:language = '' or a.language = :language)
+    and (:date_from = '' or a.published_date >= :date_from)
+    and (:date_to = '' or a.published_date <= :date_to)
+    and (:outlet = '' or a.outlet_id = (select id from outlets where slug = :outlet))
+    and (:person = '' or a.id in (select ap.article_id from article_people ap
+                                  join people p on p.id = ap.person_id where p.slug = :person))
+    and (:stubs or not a.is_stub)
+)
+select 'result', row_number() over (), h.id, h.literal, a.copies, a.language, a.published_date,
+  o.name, o.name_zh, a.version_count
+from (select * from hits order by {order} limit :limit offset :offset) h
+join articles a on a.id = h.id left join outlets o on o.id = a.outlet_id
+"""
+MANY_ORDERS = {"oldest": ("published_date, id", "articles_date"),
+               "newest": ("published_date desc, id desc", "articles_date")}
+
 # Titles, snippets and "also in" for the few results on the page.
 RESULT_DETAILS_SQL = """
 select a.id, a.title, a.summary, a.body, a.body_key, a.is_stub,
@@ -192,19 +226,19 @@ async def search_articles(db, args: SearchArgs) -> dict:
         "outlet": args.outlet, "person": args.person, "stubs": int(args.stubs),
         "facet_size": FACET_SIZE, "limit": PAGE_SIZE, "offset": (args.page - 1) * PAGE_SIZE,
     }
+    literal, linked = (await db.execute(SIZE_SQL, params)).rows[0]
+    if literal + linked > MANY:
+        return await _many(db, args, params, entity, literal, linked)
     rows = (await db.execute(PAGE_SQL.format(order=SORTS[args.sort]), params)).rows
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row[0], []).append(row)
     total = by_kind["total"][0]
-    results = sorted(by_kind.get("result", []), key=lambda row: row[1])
-    details = {}
-    if results:
-        ids = ", ".join(str(int(row[2])) for row in results)
-        details = {row["id"]: row for row in (await db.execute(RESULT_DETAILS_SQL.format(ids=ids))).rows}
     return {
         "args": args,
         "entity": entity,
+        "many": False,
+        "filtered": False,
         "total": total[1],
         "literal": total[2] or 0,
         "linked": total[1] - (total[2] or 0),
@@ -217,8 +251,37 @@ async def search_articles(db, args: SearchArgs) -> dict:
                    for row in by_kind.get("person", [])],
         "languages": {row[2]: row[1] for row in by_kind.get("language", [])},
         "years": sorted((row[2], row[1]) for row in by_kind.get("year", [])),
-        "results": [_result(row, details[row[2]], _highlighted(args.q, entity)) for row in results],
+        "results": await _page(db, by_kind.get("result", []), _highlighted(args.q, entity)),
     }
+
+
+async def _many(db, args: SearchArgs, params: dict, entity: dict | None, literal: int, linked: int) -> dict:
+    """A page of a search matching more than MANY articles: newest (or oldest) first, no facets; the
+    totals are exact (the words' and the name's matches are counted apart), filters narrow the list."""
+    order, index = MANY_ORDERS["oldest" if args.sort == "oldest" else "newest"]
+    results = (await db.execute(MANY_SQL.format(order=order, index=index),
+                                {**params, "limit": PAGE_SIZE + 1})).rows
+    filtered = any((args.language, args.date_from, args.date_to, args.outlet, args.person, not args.stubs))
+    pages = max(1, -(-(literal + linked) // PAGE_SIZE))
+    if filtered:  # the filtered count is unknown: the pager offers the next page only when there is one
+        pages = args.page + 1 if len(results) > PAGE_SIZE else args.page
+    return {
+        "args": args, "entity": entity, "many": True, "filtered": filtered,
+        "total": literal + linked, "literal": literal, "linked": linked, "stubs": 0,
+        "stories": literal + linked, "pages": pages,
+        "outlets": [], "people": [], "languages": {}, "years": [],
+        "results": await _page(db, results[:PAGE_SIZE], _highlighted(args.q, entity)),
+    }
+
+
+async def _page(db, results: list, q: str) -> list[dict]:
+    """The page's results with titles, snippets and the other outlets of their text."""
+    results = sorted(results, key=lambda row: row[1])
+    details = {}
+    if results:
+        ids = ", ".join(str(int(row[2])) for row in results)
+        details = {row["id"]: row for row in (await db.execute(RESULT_DETAILS_SQL.format(ids=ids))).rows}
+    return [_result(row, details[row[2]], q) for row in results]
 
 
 def _highlighted(q: str, entity: dict | None) -> str:

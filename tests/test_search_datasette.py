@@ -17,6 +17,7 @@ from datasette.utils import escape_fts as datasette_escape_fts
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from test_search_text import ARTICLES, build_fixture_db
 
+from newsarchive import search_pages
 from newsarchive.query_rewrite import Search
 from newsarchive.search_text import fts_query
 
@@ -35,7 +36,8 @@ FILLER_ARTICLES = 25  # more than one page of the search page's 20 results
 # one text and one is a headline-only stub.
 FILLERS = [
     (f"filler-{n}", "Harbor Times", "en", f"Tariff note {n}", None,
-     f"Short note number {n} on tariffs and ports.", []) for n in range(FILLER_ARTICLES)
+     f"Short note number {n} on tariffs and ports.", [], f"2020-10-{n + 1:02d}")
+    for n in range(FILLER_ARTICLES)
 ] + [
     ("repost-a", "Harbor Times", "en", "Ports brace for tariffs", None, REPOST_BODY, []),
     ("repost-b", "East Daily", "en", "Ports are bracing for tariffs", None, REPOST_BODY, []),
@@ -213,6 +215,22 @@ def test_search_page_sorts_and_paginates(ds):
     assert first.css_first('a[rel="next"]') is not None and second.css_first('a[rel="prev"]') is not None
     far = search_page(ds, q="tariffs", page="999")
     assert results(far) == [] and far.css_first(".search-summary") is not None
+
+
+def test_searches_with_many_matches_are_listed_by_date_with_true_totals(ds, monkeypatch):
+    monkeypatch.setattr(search_pages, "MANY", 10)  # the fixture's 29 tariff articles count as many
+    page = search_page(ds, q="tariffs")
+    assert f"{FILLER_ARTICLES + 4} articles match tariffs" in summary(page)
+    assert "listed by date" in summary(page) and page.css_first(".search-filters h2") is None  # no facets
+    dates = [node.attributes["datetime"] for node in page.css(".search-results time")]
+    assert dates == [f"2020-10-{n:02d}" for n in range(25, 5, -1)]  # the newest twenty, newest first
+    assert results(search_page(ds, q="tariffs", language="zh")) == ["特朗普宣布新的关税措施"]
+    assert "before the filters" in summary(search_page(ds, q="tariffs", language="zh"))
+    # a filtered list has no known length: its pager offers only the page after a full one
+    english = search_page(ds, q="tariffs", language="en")
+    assert english.css_first(".pager a[rel=next]") is not None
+    assert "of " not in english.css_first(".pager").text()
+    assert search_page(ds, q="tariffs", language="en", page=2).css_first(".pager a[rel=next]") is None
 
 
 def test_search_page_escapes_the_query(ds):

@@ -106,10 +106,10 @@ def build_fixture_db(path: Path, articles: list[tuple] = ARTICLES) -> Path:
     conn.execute("BEGIN")  # as the builder does: one transaction, not one per row
     outlets = load_outlets(DEFAULT_DATA_DIR / "outlets.yml")
     writer = ArchiveWriter(conn, outlets, write_gazetteer(conn, gazetteer))
-    for slug, outlet, language, title, summary, body, tags in articles:
+    for slug, outlet, language, title, summary, body, tags, *day in articles:
         parsed = ParsedArticle(format="fixture", title=title, paragraphs=body.split("\n\n"),
                                language=language, outlet=outlet, summary=summary, tags=tags,
-                               url=f"https://example.org/{slug}")
+                               url=f"https://example.org/{slug}", published_date=day[0] if day else None)
         result = Processed("fixture", f"{slug}.txt", slug, 0, "ok")
         pipeline.describe(result, parsed)
         writer.write(result)
