@@ -1,11 +1,17 @@
 """Count, over a whole built archive, each extraction defect class of issue 9 (a benchmark, not a test).
 
-    python benchmarks/quality_report.py corpus.db            # the table
+    python benchmarks/quality_report.py corpus.db                # the table
     python benchmarks/quality_report.py corpus.db --examples 3   # plus a few article ids per class
+    python benchmarks/quality_report.py corpus.db --corpus ../shared/corpus/feedmirror-2020.tar.xz
+                                                                 # plus the classes only the raw page shows
 
 Each row is one defect class: how many articles (or images, or URLs) show it. A class is counted from
 what the database stores, the way a reader of the site would notice it; the patterns say what is
-looked for. Counts that cannot reach zero are explained in the issue note, case by case.
+looked for. Some defects leave no trace in what is stored (a credit line dropped with the names in it, a
+gallery of another story kept as the article's pictures): with ``--corpus`` (a tarball or a folder of the
+built input) each article's raw file is read again and those classes are counted too. The patterns here
+are written independently of the parser's rules, so that a rule that misses is seen. Counts that cannot
+reach zero are explained in the issue note, case by case.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import json
 import re
 import sqlite3
 import sys
+import tarfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,13 +30,17 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from newsarchive.html_text import html_paragraphs
 from newsarchive.outlets import DEFAULT_PATH, load_outlets
+from newsarchive.parsers.feed_mirror.envelope import split_envelope
 from newsarchive.textnorm import normalize
 
 OUTLETS = load_outlets(DEFAULT_PATH)
 RULES = yaml.safe_load((DEFAULT_PATH.parent / "feed_mirror.yml").read_text(encoding="utf-8"))
 # CDT's own labels before a title ("综合 | …" a roundup) name no source.
 NOT_SOURCES = {name for rule in RULES["reposts"] for name in rule.get("not_sources") or ()}
+# Dateline places (台北, 倫敦, 华盛顿…): a byline's place is no author.
+PLACES = {place for rule in RULES["text_bylines"] for place in rule.get("places") or ()}
 
 # A title ending in " - Site", " | Site" or "｜Site" where Site is a curated outlet's name or alias.
 TITLE_TAIL = re.compile(r"(?:\s[-–—|]\s*|\s*[｜]\s*)([^-–—|｜]{1,30})$")
@@ -54,6 +65,32 @@ EPOCH_DATE = re.compile(r"^【大纪元(\d{4})年(\d{1,2})月(\d{1,2})日讯】"
 CNA_RELEASE = re.compile(r"(?<!\d)(1\d\d)([01]\d)([0-3]\d)\s*$")
 REUTERS_DATELINE = re.compile(r"^路透[^\d\s]{1,20}?(\d{1,2})月(\d{1,2})日\s*-")
 STUB_CHARS = 60
+# Credits at the end of the text: an editor or translator in brackets, a release code after it.
+END_CREDIT = re.compile(
+    r"[（(](?:編輯|编辑|譯者|译者|核稿|實習編譯|实习编译|編譯|编译)\s*[:：][^（）()]*[)）]\s*\d{0,7}\s*$"
+    r"|[。」！？”）)]\s*1\d\d[01]\d[0-3]\d\s*$"
+)
+LINK_LABEL = re.compile(r"[（(]看完整報導[)）]\s*$")
+DW_CMS_LINK = re.compile(r"\(ZH\):")
+VIDEO_LABEL = re.compile(r"^(?:视频|視頻)\s*(?:【|[:：])")
+SPACE_BEFORE_WIDE_MARK = re.compile(r"\S[ \u00a0\u3000]+[。，、；：！？）」』】》]")
+INVISIBLE = re.compile(r"[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# An agency's dateline opening the text: the text is the agency's dispatch.
+AGENCY_DATELINE = re.compile(
+    r"^[^（(]{0,40}[（(]\s*(法新社|路透社?|美联社|美聯社|中央社?)[^（）()\d]{0,30}\d{1,2}日(?:专|專)?(?:电|電)\s*[)）]"
+)
+AGENCY_SLUGS = {"法新": "afp", "路透": "reuters", "美联": "associated-press", "美聯": "associated-press",
+                "中央": "central-news-agency"}
+# Names that are no person: broadcasters, units, role words left in front of a name.
+NOT_PERSON = re.compile(
+    r"(?i:ARD|ZDF|dpa|Tagesschau)|.{1,20}(?:研究所|研究组|研究中心|制作组|编辑部|新闻中心|新聞中心)"
+    r"|(?:采访|特约|实习)?(?:记者|記者).*"
+)
+# Captions whose credit is still in the text: CNA's "（X提供）", "攝", "圖取自…", "傳真"; Epoch Times'
+# closing "（明慧网）" (a position "（左）" or a date is no credit).
+CNA_CREDIT_WORDS = re.compile(r"提供|攝|圖取自|傳真|取自")
+EPOCH_CLOSING_CREDIT = re.compile(
+    r"[（(](?![左右中前后上下][一二三四五六起]?[)）])(?!\d{4}年)[^（）()]{1,60}[)）]\s*$")
 
 
 def main() -> None:
@@ -61,15 +98,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("db", type=Path)
     parser.add_argument("--examples", type=int, default=0, help="print this many article ids per class")
+    parser.add_argument("--corpus", type=Path,
+                        help="the built input (tarball or folder): count the raw-page classes too")
     args = parser.parse_args()
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
-    counts, examples = report(conn)
+    counts, examples = report(conn, args.corpus)
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     print(f"{args.db}: {total} articles")
-    print(f"{'defect class':<58}{'count':>8}")
+    print(f"{'defect class':<72}{'count':>8}")
     for name, count in counts.items():
-        print(f"{name:<58}{count:>8}")
+        print(f"{name:<72}{count:>8}")
         if args.examples and examples[name]:
             print(f"{'':<6}e.g. {', '.join(map(str, examples[name][: args.examples]))}")
     print("shared image URLs by outlet (stock photos reused by one outlet are legitimate):")
@@ -77,16 +116,31 @@ def main() -> None:
         print(f"    {outlet or '-':<40}{urls:>8}")
 
 
-def report(conn: sqlite3.Connection) -> tuple[dict[str, int], dict[str, list]]:
-    """Every defect class with its count, and example ids (articles, or image URLs)."""
+def report(conn: sqlite3.Connection, corpus: Path | None = None) -> tuple[dict[str, int], dict[str, list]]:
+    """Every defect class with its count, and example ids (articles, or image URLs); the raw-page
+    classes only when the corpus is given."""
     found: dict[str, list] = defaultdict(list)
+    images = _images_by_article(conn)
+    wanted: dict[str, dict] = {}  # raw path -> what the raw checks compare with
+    paths = _shown_paths(conn) if corpus else {}
     for row in _articles(conn):
+        row["images"] = images.get(row["id"], [])
         for name, check in ARTICLE_CHECKS.items():
             if check(row):
                 found[name].append(row["id"])
+        for name, image_check in IMAGE_CHECKS.items():
+            found[name].extend(row["id"] for image in row["images"] if image_check(row, image))
+        if row["id"] in paths and any(row["outlet"] in outlets for outlets, _ in RAW_CHECKS.values()):
+            wanted[paths[row["id"]]] = row
+    if corpus:
+        for path, raw in _raw_pages(corpus, set(wanted)):
+            row = wanted[path]
+            for name, (outlets, raw_check) in RAW_CHECKS.items():
+                if row["outlet"] in outlets and raw_check(row, raw):
+                    found[name].append(row["id"])
     _image_checks(conn, found)
     _group_checks(conn, found)
-    names = [*ARTICLE_CHECKS, *IMAGE_CLASSES, *GROUP_CLASSES]
+    names = [*ARTICLE_CHECKS, *IMAGE_CHECKS, *IMAGE_CLASSES, *GROUP_CLASSES, *(RAW_CHECKS if corpus else ())]
     return {name: len(found[name]) for name in names}, found
 
 
@@ -99,7 +153,48 @@ def _articles(conn: sqlite3.Connection) -> Iterator[dict]:
         " LEFT JOIN outlets o ON o.id = a.outlet_id LEFT JOIN outlets v ON v.id = a.via_id"
     )
     for row in conn.execute(query):
-        yield dict(row)
+        item = dict(row)
+        item["authors"] = json.loads(item["authors"] or "[]")
+        yield item
+
+
+def _images_by_article(conn: sqlite3.Connection) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = defaultdict(list)
+    for article_id, src, caption, credit in conn.execute(
+            "SELECT article_id, src, caption, credit FROM images ORDER BY article_id, position"):
+        found[article_id].append({"src": src, "caption": caption, "credit": credit})
+    return found
+
+
+def _shown_paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """The raw file each article shows: its current capture, else its first source."""
+    paths: dict[int, str] = {}
+    for article_id, path in conn.execute("SELECT article_id, path FROM sources WHERE article_id IS NOT NULL"
+                                         " ORDER BY id DESC"):
+        paths[article_id] = path  # ordered by id descending: the first source wins
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'article_versions'").fetchone():
+        for article_id, path in conn.execute(
+                "SELECT v.article_id, s.path FROM article_versions v JOIN sources s ON s.id = v.source_id"
+                " WHERE v.is_current = 1"):
+            paths[article_id] = path
+    return {article_id: path.removeprefix("./") for article_id, path in paths.items()}
+
+
+def _raw_pages(corpus: Path, wanted: set[str]) -> Iterator[tuple[str, str]]:
+    """(path, text) of the wanted files of a folder or a tarball, read in place."""
+    if corpus.is_dir():
+        for path in sorted(wanted):
+            if (corpus / path).is_file():
+                yield path, (corpus / path).read_text(encoding="utf-8", errors="replace")
+        return
+    with tarfile.open(corpus) as tar:
+        for member in tar:
+            name = member.name.removeprefix("./")
+            if name in wanted and member.isfile() and (handle := tar.extractfile(member)) is not None:
+                yield name, handle.read().decode("utf-8", errors="replace")
+
+
+# --- classes seen in what is stored ------------------------------------------------------------------
 
 
 def _site_name_in_title(row: dict) -> bool:
@@ -122,21 +217,20 @@ def _fold(text: str) -> str:
 def _cna_reporter_without_author(row: dict) -> bool:
     return (
         row["outlet"] == "central-news-agency"
-        and json.loads(row["authors"]) == []
+        and row["authors"] == []
         and CNA_REPORTER.search(row["body"][:200]) is not None
     )
 
 
 def _printed_date_differs(row: dict) -> bool:
-    """The page prints its own date (Epoch Times' 【大纪元…讯】, CNA's closing 1091217 release code,
-    Reuters' dateline) and the stored date is another day."""
+    """The page prints its own date in the text (Epoch Times' 【大纪元…讯】, Reuters' dateline) and the
+    stored date is another day. (CNA's closing release code leaves the text with the editor's credit:
+    it is compared with the raw page below.)"""
     stored = row["published_date"]
-    head, tail = row["body"][:120], row["body"][-40:]
+    head = row["body"][:120]
     printed = None
     if m := EPOCH_DATE.match(head):
         printed = (int(m[1]), int(m[2]), int(m[3]))
-    elif row["outlet"] == "central-news-agency" and (m := CNA_RELEASE.search(tail)):
-        printed = (int(m[1]) + 1911, int(m[2]), int(m[3]))
     elif m := REUTERS_DATELINE.match(head):
         printed = (int(stored[:4]) if stored else 0, int(m[1]), int(m[2]))
     if printed is None:
@@ -153,21 +247,70 @@ def _repost_without_original(row: dict) -> bool:
             and not {match.group(1), match.group(2)} & NOT_SOURCES)
 
 
+def _wire_copy_credited_to_carrier(row: dict) -> bool:
+    """An agency's dispatch (its dateline opens the text) stored with the outlet that carried it."""
+    match = AGENCY_DATELINE.match(row["body"][:80])
+    return match is not None and AGENCY_SLUGS[match.group(1)[:2]] != row["outlet"]
+
+
+def _paragraphs(row: dict) -> list[str]:
+    return row["body"].split("\n\n")
+
+
+def _author_not_a_person(row: dict) -> bool:
+    return any(NOT_PERSON.fullmatch(name) or name in PLACES or _glued_place(name) for name in row["authors"])
+
+
+def _glued_place(name: str) -> bool:
+    """A dateline's place left after a Chinese name ("戴雅真布魯塞爾")."""
+    return any(name.endswith(place) and len(name) - len(place) >= 2 for place in PLACES)
+
+
 ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "title: site name after the title": _site_name_in_title,
     "title: section tag ([國際], [影])": lambda r: bool(TITLE_SECTION_TAG.search(r["title"])),
     "title: trailing comma": lambda r: bool(TITLE_TRAILING_COMMA.search(r["title"])),
     "title: escaped HTML entity": lambda r: bool(ESCAPED_ENTITY.search(r["title"])),
+    "title: invisible characters (zero-width, direction marks)": lambda r: bool(INVISIBLE.search(r["title"])),
     "body: escaped HTML entity": lambda r: bool(ESCAPED_ENTITY.search(r["body"])),
+    "body: invisible characters (zero-width, direction marks)": lambda r: bool(INVISIBLE.search(r["body"])),
     "body: starts with the title": _body_starts_with_title,
     "body: wire update note first": lambda r: bool(UPDATE_NOTE.match(r["body"].partition("\n\n")[0])),
-    "body: related-article line": lambda r: any(RELATED_LINE.match(p) for p in r["body"].split("\n\n")),
+    "body: related-article line": lambda r: any(RELATED_LINE.match(p) for p in _paragraphs(r)),
+    "body: closing credit left (編輯/譯者/核稿, release code)": lambda r: bool(
+        END_CREDIT.search(r["body"][-80:])),
+    "body: link label （看完整報導） ending a paragraph": lambda r: any(
+        LINK_LABEL.search(p) for p in _paragraphs(r)),
+    "body: DW internal link text (ZH):": lambda r: bool(DW_CMS_LINK.search(r["body"])),
+    "body: video label without its video (视频【…】, 视频：…)": lambda r: any(
+        VIDEO_LABEL.match(p) and len(p) < 150 for p in _paragraphs(r)),
+    "body: space before full-width punctuation": lambda r: bool(SPACE_BEFORE_WIDE_MARK.search(r["body"])),
     "authors: CNA reporter named, no author": _cna_reporter_without_author,
+    "authors: not a person (broadcaster, unit, place, role word)": _author_not_a_person,
+    "authors: invisible characters": lambda r: any(INVISIBLE.search(name) for name in r["authors"]),
     "date: stored date differs from the date the page prints": _printed_date_differs,
     "date: none at all": lambda r: r["published_date"] is None,
     "repost: outlet is the reposter (no original outlet)": _repost_without_original,
+    "repost: agency dispatch credited to its carrier (（法新社…电）)": _wire_copy_credited_to_carrier,
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
+}
+
+
+def _credit_in_caption(row: dict, image: dict) -> bool:
+    caption = image["caption"] or ""
+    if image["credit"] or not caption:
+        return False
+    if row["outlet"] == "central-news-agency":
+        return CNA_CREDIT_WORDS.search(caption) is not None
+    return row["outlet"] == "the-epoch-times" and EPOCH_CLOSING_CREDIT.search(caption) is not None
+
+
+IMAGE_CHECKS: dict[str, Callable[[dict, dict], bool]] = {
+    "images: credit left in the caption (CNA 提供/攝/圖取自/傳真, Epoch （明慧网）)": _credit_in_caption,
+    "images: BBC caption all ASCII (alt text; an upper bound)": lambda r, i: (
+        r["outlet"] == "bbc" and bool(i["caption"]) and i["caption"].isascii()),
+    "images: invisible characters in the caption": lambda r, i: bool(INVISIBLE.search(i["caption"] or "")),
 }
 
 IMAGE_CLASSES = [
@@ -214,6 +357,81 @@ def _group_checks(conn: sqlite3.Connection, found: dict[str, list]) -> None:
     repeated = [url for url, n in groups.items() if n > 1]
     found[GROUP_CLASSES[0]] = repeated
     found[GROUP_CLASSES[1]] = [url for url in repeated for _ in range(groups[url])]
+
+
+# --- classes only the raw page shows (--corpus) --------------------------------------------------------
+
+# DW's closing credit: editors' names, then the sources in brackets ("李四/王五（法新社、路透社）").
+DW_CREDIT_LINE = re.compile(
+    r"^(?:[^\s。，,：:（）()/／\\、]{2,6}|[A-Z][A-Za-z.' -]{1,30}?)"
+    r"(?:\s*[/／\\、]+\s*(?:[^\s。，,：:（）()/／\\、]{2,6}|[A-Z][A-Za-z.' -]{1,30}?))*"
+    r"\s*(?:综合报[道导])?\s*[/／]?\s*[（(][^（）()]{2,80}[)）](?:\s*©.*)?$")
+# RFA's sign-off: the reporter, then the editors ("自由亚洲电台记者X 台北报道 责编：Y 网编：Z").
+RFA_SIGN_OFF = re.compile(r"^[（(]?(?:自由亚洲电台)?(?:特约|实习)?(?:记者|記者)\s*[:：]?\s*[\u4e00-\u9fff]{2}"
+                          r".{0,30}?(?:责编|責編|编辑|網編|网编|报道|报导)")
+EPOCH_LEAD_BYLINE = re.compile(r"^(?:【[^】]*】)?\s*[（(][^（）()]{0,8}大纪元(?:资深|特约)?(?:记者|专栏作家)")
+EPOCH_TEXT_CREDIT = re.compile(r"^(?:文字整理|撰文)\s*[:：]\s*[\u4e00-\u9fff]{2}")
+EMPTY_CAPTION_IMG = re.compile(
+    r"<img\b[^>]*?\balt=\"([^\"]+)\"[^>]*>\s*(?:<br\s*/?>\s*)?<figcaption>\s*</figcaption>")
+DW_GALLERY = re.compile(r"<h3>\s*相关图集.*?</h3>(.*?)(?=<p>|<h\d|$)", re.S)
+
+
+def _raw_paragraphs(raw: str) -> list[str]:
+    return html_paragraphs(split_envelope(raw).html)
+
+
+def _dw_credit_lost(row: dict, raw: str) -> bool:
+    return not row["authors"] and any(DW_CREDIT_LINE.match(p) for p in _raw_paragraphs(raw)[-8:])
+
+
+def _rfa_sign_off_lost(row: dict, raw: str) -> bool:
+    return not row["authors"] and any(RFA_SIGN_OFF.match(p) for p in _raw_paragraphs(raw)[-6:])
+
+
+def _epoch_byline_lost(row: dict, raw: str) -> bool:
+    if row["authors"]:
+        return False
+    paragraphs = _raw_paragraphs(raw)
+    return (any(EPOCH_LEAD_BYLINE.match(p) for p in paragraphs[:3])
+            or any(EPOCH_TEXT_CREDIT.match(p) for p in paragraphs[-6:]))
+
+
+def _alt_text_as_caption(row: dict, raw: str) -> bool:
+    """A stored caption that is the hidden alt text of a picture whose caption element is empty."""
+    hidden = {alt.strip() for alt in EMPTY_CAPTION_IMG.findall(raw)}
+    return any(image["caption"] in hidden for image in row["images"] if image["caption"])
+
+
+def _related_gallery_kept(row: dict, raw: str) -> bool:
+    """A picture of DW's "相关图集" (a gallery of another story) stored as the article's (a picture the
+    article shows before the gallery is its own, even when the gallery repeats it)."""
+    gallery = "".join(DW_GALLERY.findall(raw))
+    before = raw[: raw.find("相关图集")]
+    return any(image["src"] and (tail := image["src"].split("//", 1)[-1]) in gallery and tail not in before
+               for image in row["images"])
+
+
+def _cna_release_date_differs(row: dict, raw: str) -> bool:
+    """CNA's release code after the last paragraph ("（編輯：X）1091217") names another day."""
+    paragraphs = _raw_paragraphs(raw)
+    match = CNA_RELEASE.search(paragraphs[-1]) if paragraphs else None
+    if match is None:
+        return False
+    printed = f"{int(match[1]) + 1911:04d}-{match[2]}-{match[3]}"
+    return row["published_date"] != printed
+
+
+RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
+    "raw: DW credit line names authors, none stored": ({"deutsche-welle"}, _dw_credit_lost),
+    "raw: RFA sign-off names a reporter, none stored": ({"radio-free-asia"}, _rfa_sign_off_lost),
+    "raw: Epoch Times byline (大纪元记者, 文字整理, 撰文), none stored": ({"the-epoch-times"},
+                                                                   _epoch_byline_lost),
+    "raw: caption is the hidden alt text of an empty caption": ({"bbc"}, _alt_text_as_caption),
+    "raw: DW related gallery (相关图集) kept as the article's images": ({"deutsche-welle"},
+                                                                     _related_gallery_kept),
+    "raw: CNA release code names another day than the stored date": ({"central-news-agency"},
+                                                                     _cna_release_date_differs),
+}
 
 
 if __name__ == "__main__":

@@ -32,7 +32,14 @@ BLOCK_TAGS = frozenset(
     }
 )
 
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
+# Characters that show nothing: zero-width spaces and joiners between words, soft hyphens, direction
+# marks and embeddings, the byte order mark. They break searches ("早\u200c安") and are dropped. The
+# zero-width joiner and variation selectors stay: emoji are drawn with them.
+_INVISIBLE = re.compile(
+    r"[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A space typed before full-width punctuation ("3,800% 。") is a layout slip: the mark carries its own space.
+_SPACE_BEFORE_WIDE_MARK = re.compile(r"(?<=\S)[ \u00a0\u3000]+(?=[。，、；：！？）」』】》〉])")
 # Pretty-printed HTML puts line breaks between inline tags; a line break (with its indentation) between
 # two CJK characters is an artefact, not a word gap. Spaces typed on one line are kept.
 _CJK = CJK_WIDE_CLASS
@@ -97,8 +104,10 @@ def tame_nesting(html: str) -> tuple[str, str | None]:
 
 
 def clean_text(text: str) -> str:
-    """Collapse whitespace, drop layout line breaks between CJK characters, strip."""
-    return _SPACES.sub(" ", _CJK_LINE_GAP.sub("", text)).strip()
+    """Collapse whitespace, drop invisible characters, layout line breaks between CJK characters and spaces
+    before full-width punctuation, strip."""
+    text = _SPACES.sub(" ", _CJK_LINE_GAP.sub("", _INVISIBLE.sub("", text)))
+    return _SPACE_BEFORE_WIDE_MARK.sub("", text).strip()
 
 
 def drop_nodes(root: LexborNode, selector: str) -> None:

@@ -176,8 +176,9 @@ def test_bbc_person_list_heading_relative_time_and_related_tail() -> None:
     assert article.authors == ["周小雨"]
     assert article.paragraphs == ["一座停用多年的灯塔周末重新点亮。", "镇长说，修复工作由志愿者完成。"]
     assert article.date_source == "epoch"  # "23 分钟前" is not a date
+    # The figure's caption element is empty: the page shows no caption, so the hidden alt text is none.
     assert [(i.src, i.caption) for i in article.images] == [
-        ("https://ichef.example.co.uk/news/640/lighthouse.jpg", "灯塔")
+        ("https://ichef.example.co.uk/news/640/lighthouse.jpg", None)
     ]
     assert article.links == []
 

@@ -39,7 +39,12 @@ def test_rule_names_curated_outlets_and_has_an_example(kind: str, rule: dict) ->
 @pytest.mark.parametrize(("kind", "rule"), EVERY_RULE)
 def test_rule_matches_its_example(kind: str, rule: dict) -> None:
     example = rule["example"]
-    if kind in PATTERN_KINDS:
+    if kind == "related_galleries":
+        heading = parse_html(example).body.css_first(rule["selector"])
+        assert heading is not None and re.match(rule["pattern"], heading.text())
+    elif kind == "wire_copies":
+        assert re.search(rule["pattern"], example) and rule["agency"] in OUTLET_SLUGS
+    elif kind in PATTERN_KINDS:
         pattern = re.compile(rule["pattern"], re.IGNORECASE if kind == "tail_boilerplate" else 0)
         found = pattern.fullmatch(example) if kind in WHOLE_MATCH_KINDS else pattern.search(example)
         assert found, f"{rule['pattern']!r} does not match {example!r}"

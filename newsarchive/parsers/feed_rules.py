@@ -28,6 +28,11 @@ PATTERN_KINDS = (
     "printed_dates",
     "lead_notes",
     "repost_titles",
+    "end_credits",
+    "caption_credits",
+    "wire_copies",
+    "not_authors",
+    "related_galleries",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions"
@@ -56,12 +61,25 @@ class LinePatterns:
 class TextByline:
     pattern: re.Pattern[str]  # group "names" holds the author names
     drop: bool  # the line itself is furniture and leaves the body
+    places: tuple[str, ...]  # places a dateline glues to the reporter's name (…記者林小華台北…), longest first
 
 
 @dataclass(frozen=True)
 class PrintedDate:
     pattern: re.Pattern[str]  # groups year (optional), month, day
     where: str  # "first" or "last" paragraph
+
+
+@dataclass(frozen=True)
+class EndCredit:
+    pattern: re.Pattern[str]  # anchored at the paragraph's end; optional group "names" holds authors
+    where: str  # "last" paragraph only, or "any" paragraph
+
+
+@dataclass(frozen=True)
+class WireCopy:
+    pattern: re.Pattern[str]  # the agency's dateline opening the first paragraph
+    agency: str  # the agency's outlet slug
 
 
 @dataclass(frozen=True)
@@ -81,7 +99,6 @@ class OutletRules:
     tail_boilerplate: LinePatterns
     text_bylines: tuple[TextByline, ...]
     summary_bylines: tuple[re.Pattern[str], ...]  # group "names": the author opening the standfirst
-    dateline_places: tuple[str, ...]  # places a dateline glues to the reporter's name (…記者林小華台北…)
     skip_images: re.Pattern[str] | None
     junk_captions: re.Pattern[str] | None
     printed_dates: tuple[PrintedDate, ...]
@@ -89,6 +106,11 @@ class OutletRules:
     repost_titles: tuple[re.Pattern[str], ...]
     repost_not_sources: frozenset[str]
     repost_categories: dict[str, str]
+    end_credits: tuple[EndCredit, ...]
+    caption_credits: tuple[re.Pattern[str], ...]  # groups caption, credit (and credit2): first match wins
+    wire_copies: tuple[WireCopy, ...]
+    not_authors: re.Pattern[str] | None  # names that are never a person's (whole name, any case)
+    related_galleries: tuple[tuple[str, re.Pattern[str]], ...]  # (heading selector, heading text)
 
 
 class FeedMirrorRules:
@@ -133,13 +155,11 @@ class FeedMirrorRules:
             boilerplate=LinePatterns(self._patterns("boilerplate", slug)),
             tail_boilerplate=LinePatterns(self._patterns("tail_boilerplate", slug), re.IGNORECASE),
             text_bylines=tuple(
-                TextByline(re.compile(rule["pattern"]), bool(rule.get("drop")))
+                TextByline(re.compile(rule["pattern"]), bool(rule.get("drop")),
+                           tuple(sorted(rule.get("places") or (), key=len, reverse=True)))
                 for rule in self._for("text_bylines", slug)
             ),
             summary_bylines=tuple(re.compile(p) for p in self._patterns("summary_bylines", slug)),
-            dateline_places=tuple(sorted(
-                {place for rule in self._for("text_bylines", slug) for place in rule.get("places") or ()},
-                key=len, reverse=True)),
             skip_images=_one_regex(self._patterns("skip_images", slug), re.IGNORECASE),
             junk_captions=_one_regex(self._patterns("junk_captions", slug), re.IGNORECASE),
             printed_dates=tuple(
@@ -154,6 +174,20 @@ class FeedMirrorRules:
             repost_categories={
                 key: value for rule in reposts for key, value in (rule.get("categories") or {}).items()
             },
+            end_credits=tuple(
+                EndCredit(re.compile(rule["pattern"]), rule.get("where", "last"))
+                for rule in self._for("end_credits", slug)
+            ),
+            caption_credits=tuple(re.compile(p) for p in self._patterns("caption_credits", slug)),
+            wire_copies=tuple(
+                WireCopy(re.compile(rule["pattern"]), rule["agency"])
+                for rule in self._for("wire_copies", slug)
+            ),
+            not_authors=_one_regex(self._patterns("not_authors", slug), re.IGNORECASE),
+            related_galleries=tuple(
+                (rule["selector"], re.compile(rule["pattern"]))
+                for rule in self._for("related_galleries", slug)
+            ),
         )
 
 

@@ -84,7 +84,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     if not blocks:
         raise ParseError(body.empty_body_message(env.html, page.images, page.blocks))
     title = body.choose_title(env.front.get("title"), env.link_title, page.heading)
-    repost = page.repost or reposts.from_title(title, rules)
+    repost = (page.repost or reposts.from_title(title, rules)
+              or reposts.from_dateline(blocks[0].text, rules, data.outlets))
     if repost is not None and repost.title:
         title = repost.title
     title = body.strip_title_furniture(title, rules)
@@ -93,10 +94,13 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         warnings.append("no title in front matter or link")
         title = blocks[0].text[:80]
     _check_url(url, env.html, warnings)
-    paragraphs = [b.text for b in blocks]
     found = bylines.instant(page.byline, env, rules, warnings)
     near = found.published_at.date() if found.published_at else None
-    printed = page.byline.printed_date or bylines.printed_date(paragraphs, rules, near)
+    # The printed date is read before the closing credits go (CNA prints it after the editor's name).
+    printed = page.byline.printed_date or bylines.printed_date([b.text for b in blocks], rules, near)
+    blocks, credited = body.without_end_credits(blocks, rules)
+    text_authors = text_authors or credited
+    paragraphs = [b.text for b in blocks]
     if repost is not None and home is not None and home.kind == "republisher":
         # The republisher's own date is its page's; the story's is the one it prints, if any.
         found.page_published_at = env.front.get("date") or None
@@ -119,7 +123,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         published_date=found.published_date,
         date_source=found.date_source,
         page_published_at=found.page_published_at,
-        authors=bylines.clean_authors(page.byline.authors or text_authors or poster, outlet, data.outlets),
+        authors=bylines.clean_authors(
+            page.byline.authors or text_authors or poster, outlet, data.outlets, rules),
         summary=page.summary,
         tags=_tags(env, data.outlets),
         images=page.images,
@@ -172,6 +177,8 @@ def _read_page(html: str, url: str | None, rules: OutletRules, outlets: OutletDi
     drop_nodes(root, "footer")
     if rules.image_noise:  # boxes whose pictures are logos or other pages' thumbnails
         drop_nodes(root, rules.image_noise)
+    for selector, gallery_heading in rules.related_galleries:
+        images.drop_related_galleries(root, selector, gallery_heading)
     found_images = images.take_images(root, rules)  # before the noise: galleries sit in noisy boxes
     if rules.noise:
         drop_nodes(root, rules.noise)

@@ -16,6 +16,7 @@ from newsarchive.textnorm import normalize
 from newsarchive.urls import http_url
 
 MAX_BOILERPLATE_CHARS = 400
+BYLINE_LINES = 2  # a byline is looked for in the first and the last three lines of text
 ORIGINAL_LINK_TEXT = re.compile(
     r"点击查看本文英文版|英文原文|英文版|Read (?:this|the) (?:article|story) in English"
 )
@@ -29,15 +30,21 @@ NOT_A_WORD = re.compile(r"\W+")
 
 def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
     """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text."""
+    blocks = _before_tail(blocks, rules)
+    # Bylines are looked for in the first and last lines of the text proper: furniture (copyright
+    # lines, feed footers) after a closing credit does not push the credit out of reach.
+    furniture = [not WORD.search(b.text) or _is_boilerplate(b.text, rules) for b in blocks]
+    text_count = furniture.count(False)
     authors: list[str] = []
     kept: list[Block] = []
-    for index, block in enumerate(blocks):
-        if index > 0 and rules.tail_start is not None and rules.tail_start.match(block.text):
-            break
-        names, drop = text_byline(block.text, index, len(blocks), rules)
+    seen = 0  # blocks of text proper before this one
+    for block, is_furniture in zip(blocks, furniture, strict=True):
+        after = text_count - seen - (0 if is_furniture else 1)
+        names, drop = text_byline(block.text, seen <= BYLINE_LINES or after <= BYLINE_LINES, rules)
         authors.extend(names)
-        if not (drop or not WORD.search(block.text) or _is_boilerplate(block.text, rules)):
+        if not (drop or is_furniture):
             kept.append(block)
+        seen += not is_furniture
     while (
         len(kept) > 1
         and len(kept[-1].text) <= MAX_BOILERPLATE_CHARS
@@ -47,6 +54,43 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
     while len(kept) > 1 and _is_lead_note(kept[0].text, rules):
         kept.pop(0)  # a wire update note ("(新增…)") before the story proper
     return kept, authors
+
+
+def _before_tail(blocks: list[Block], rules: OutletRules) -> list[Block]:
+    """The blocks before the paragraph that starts the related-articles tail."""
+    if rules.tail_start is not None:
+        for index, block in enumerate(blocks[1:], 1):
+            if rules.tail_start.match(block.text):
+                return blocks[:index]
+    return blocks
+
+
+def without_end_credits(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
+    """Credits and link labels cut from the end of paragraphs (CNA's "（編輯：X）1091217", "（看完整報導）");
+    a paragraph that held only a credit leaves, and the one before it is then the last. Also the authors
+    a credit names."""
+    authors: list[str] = []
+    kept: list[Block] = []
+    for block in reversed(blocks):  # from the end: the last paragraph is the one with nothing kept after it
+        text = _without_credits(block.text, rules, last=not kept, authors=authors)
+        if text == block.text:
+            kept.append(block)
+        elif WORD.search(text):
+            kept.append(Block(text, block.links, block.tag))
+    return (kept[::-1] or blocks), authors
+
+
+def _without_credits(text: str, rules: OutletRules, last: bool, authors: list[str]) -> str:
+    cut = True
+    while cut and text:  # a label may be doubled: "（看完整報導）（看完整報導）"
+        cut = False
+        for credit in rules.end_credits:
+            m = credit.pattern.search(text) if credit.where == "any" or last else None
+            if m and m.end() == len(text) and m.start() < len(text):
+                if m.groupdict().get("names"):
+                    authors.append(m.group("names"))
+                text, cut = text[: m.start()].rstrip(), True
+    return text
 
 
 def _is_lead_note(text: str, rules: OutletRules) -> bool:

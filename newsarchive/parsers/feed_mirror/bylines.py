@@ -16,11 +16,13 @@ from newsarchive.parsers.feed_mirror.nodes import blank_text, first_child, leadi
 from newsarchive.parsers.feed_rules import OutletRules
 
 RFI_BYLINE = re.compile(r"^(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})$")
-AUTHOR_SPLIT = re.compile(r"\s*(?:[,，、;；/&]|\band\b|\s和\s)\s*")
+AUTHOR_SPLIT = re.compile(r"\s*(?:[,，、;；/／\\&]|\band\b|\s和\s|(?<=[A-Za-z])和(?=[A-Za-z]))\s*")
 AUTHOR_ROLE = re.compile(
-    r"[（(][^）)]*[)）]|^(?:null|None)\s+|^(?:记者|記者|撰文|作者)[:：/]?\s*|^文[:：/]\s*"
+    r"[（(][^）)]*[)）]"
+    r"|^(?:(?:null|None)\s+)?(?:(?:采访|特约|实习|資深|资深)?(?:记者|記者)\s*[:：/]?\s*|(?:撰文|作者)[:：/]?\s*|文[:：/]\s*)?"
     r"|\s*(?:综合报导|综合报道|综合|采访|编译|整理|报导|报道|摘译|摘编)$"
 )
+CJK_NAME = re.compile(r"[\u3400-\u9fff·•]+")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00(?::00)?(?:\.0+)?(?:Z|[+-]00:?00)?)?$")
 
 
@@ -134,15 +136,16 @@ def _time_element(root: LexborNode, selector: str, zone: tzinfo, byline: Byline)
 # --- authors named in the text ------------------------------------------------------------------
 
 
-def text_byline(text: str, index: int, count: int, rules: OutletRules) -> tuple[list[str], bool]:
-    """Authors named in the first or last lines (作者：X, 记者：X, 大纪元记者X报导, 中央社記者X台北N日電),
-    and whether the line is only a byline (then it leaves the body)."""
-    if 2 < index < count - 3:
+def text_byline(text: str, near_an_end: bool, rules: OutletRules) -> tuple[list[str], bool]:
+    """Authors named in a line near the start or end of the text (作者：X, 大纪元记者X报导,
+    中央社記者X台北N日電, DW's "X/Y（综合报导）", RFA's "记者X 责编…"), and whether the line is only a
+    byline (then it leaves the body)."""
+    if not near_an_end:
         return [], False
     for byline in rules.text_bylines:
         m = byline.pattern.search(text)
         if m:
-            return _names(m.group("names"), rules.dateline_places), byline.drop
+            return names_in(m.group("names"), byline.places), byline.drop
     return [], False
 
 
@@ -155,19 +158,34 @@ def summary_byline(summary: str | None, rules: OutletRules) -> tuple[str | None,
     return summary, []
 
 
-def _names(written: str, places: tuple[str, ...]) -> list[str]:
-    """Names from a byline; a dateline's place glued to the last name ("林小華台北") is cut off."""
-    names = split_authors(written.rstrip("－-／/ "))
-    if names and places:
-        last = names[-1]
+def names_in(written: str, places: tuple[str, ...]) -> list[str]:
+    """Names from a byline. A dateline's place glued to a name ("林小華台北", "戴雅真布魯塞爾") is cut off
+    and a place standing alone ("倫敦" of "布魯塞爾/倫敦") is no name; Chinese names listed with spaces
+    ("吕熙 文海欣") are split."""
+    names: list[str] = []
+    for name in split_authors(written.rstrip("－-／/ ")):
+        parts = name.split()  # Chinese names listed with spaces; a name written "徐 媛" stays one
+        if not all(CJK_NAME.fullmatch(p) and len(p) >= 2 for p in parts):
+            parts = [name]
+        names.extend(clean_text(AUTHOR_ROLE.sub("", part)) for part in parts)
+    if places:
+        names = [_without_place(name, places) for name in names if name not in places]
+        last = names[-1] if names else ""
+        if len(last) >= 5 and CJK_NAME.fullmatch(last) and "·" not in last:
+            names[-1] = last[:3]  # a place we do not know: Chinese names are mostly three characters
+    return [n for n in names if n]
+
+
+def _without_place(name: str, places: tuple[str, ...]) -> str:
+    """The name without the places glued after it ("李怡欣台湾台北": both go)."""
+    stripped = True
+    while stripped:
+        stripped = False
         for place in places:
-            if last.endswith(place) and len(last) - len(place) >= 2:
-                names[-1] = last[: -len(place)]
+            if name.endswith(place) and len(name) - len(place) >= 2:
+                name, stripped = name[: -len(place)], True
                 break
-        else:  # a place we do not know: Chinese names are mostly three characters
-            if len(last) >= 5:
-                names[-1] = last[:3]
-    return names
+    return name
 
 
 def split_authors(text: str) -> list[str]:
@@ -175,14 +193,18 @@ def split_authors(text: str) -> list[str]:
     return [p for p in AUTHOR_SPLIT.split(clean_text(text)) if p]
 
 
-def clean_authors(names: list[str], outlet: str | None, outlets: OutletDirectory) -> list[str]:
-    """Roles stripped, ALL-CAPS names title-cased, duplicates and outlet names removed."""
+def clean_authors(names: list[str], outlet: str | None, outlets: OutletDirectory, rules: OutletRules
+                  ) -> list[str]:
+    """Roles stripped, ALL-CAPS names title-cased; duplicates, outlet names and names that are never a
+    person's (a broadcaster, a research unit) removed."""
     result: list[str] = []
     for name in names:
         name = clean_text(AUTHOR_ROLE.sub("", name))
         if not name or len(name) > 40 or any(c.isdigit() or c in "《》" for c in name):
             continue
-        if name.isupper():
+        if rules.not_authors is not None and rules.not_authors.fullmatch(name):
+            continue
+        if name.isupper() and not CJK_NAME.search(name):
             name = name.title()
         if (outlet and outlet.casefold() in name.casefold()) or outlets.resolve(name) is not None:
             continue

@@ -12,18 +12,6 @@ from newsarchive.parsers.feed_mirror.nodes import first_child, next_element, sam
 from newsarchive.parsers.feed_rules import OutletRules
 from newsarchive.urls import is_cut_off, unwrap_image_proxy
 
-CREDIT_WORDS = (
-    r"社|图片|圖片|图[:：]|圖[:：]|照片|截图|截圖|提供|攝|摄|资料|資料|档案|檔案|示意图|示意圖|互联网|网络|"
-    r"大纪元|大紀元|新唐人|合成|微博|推特|取自|来源|來源|Twitter|Facebook|Shutterstock|"
-    r"Getty|Reuters|REUTERS|[Pp]hoto|Images?|(?<![A-Za-z])(?:AP|AFP|EPA|ANP)(?![A-Za-z])"
-)
-CREDIT_IN_CAPTION = re.compile(
-    rf"^(?P<caption>.*?)\s*[（(](?P<credit>[^（）()]{{0,40}}?(?:{CREDIT_WORDS})[^（）()]{{0,20}})[)）]\s*$"
-    r"|^(?P<caption2>.*?)\s*(?P<credit2>中央社(?:記者)?\S{0,12}攝)(?:\s*\d{2,3}年\d{1,2}月\d{1,2}日)?\s*$"
-    r"|^(?P<caption3>.*?)[，,\s]*(?:图像来源|圖像來源|图片来源|圖片來源)[，,:：\s]*(?P<credit3>[^，,]{2,40}?)"
-    r"(?:图说|圖說)?\s*$"
-    r"|^(?P<caption4>.*?)\s*(?P<credit4>©\s*[^©]{2,60}|REUTERS/[^。.!?]{1,80})$"
-)
 CREDIT_SELECTOR = "cite, .aesop-cap-cred, [class*='credit'], [class*='copyright']"
 CAPTION_SELECTOR = "figcaption, .picinfo, .wp-caption-text, [class*='caption']"
 INLINE_TAGS = frozenset({"-text", "b", "strong", "a", "span", "em", "i", "u", "sup", "sub"})
@@ -44,13 +32,13 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
             if caption_node is not None:
                 caption_node.decompose()
             continue
-        caption, credit = _caption_and_credit(caption_node) if caption_node is not None else (None, None)
-        if caption_node is not None:
+        if caption_node is not None:  # an empty caption element shows nothing: the alt text stays hidden
+            caption, credit = _caption_and_credit(caption_node, rules)
             caption_node.decompose()
         elif rules.gallery_captions and (gallery := _gallery_caption(img)):
-            caption, credit = split_credit(gallery)
-        if not caption and not credit:
-            caption, credit = split_credit(clean_text(attrs.get("alt") or attrs.get("title") or ""))
+            caption, credit = split_credit(gallery, rules)
+        else:
+            caption, credit = split_credit(clean_text(attrs.get("alt") or attrs.get("title") or ""), rules)
         if caption and rules.junk_captions and rules.junk_captions.fullmatch(caption):
             caption = None
         images.append(
@@ -63,6 +51,20 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
             )
         )
     return images
+
+
+def drop_related_galleries(root: LexborNode, selector: str, heading: re.Pattern[str]) -> None:
+    """A gallery of another story shown inside the article (DW's "相关图集：…" heading followed by picture
+    boxes): the heading and the picture boxes right after it leave the page."""
+    for node in root.css(selector):
+        if not heading.match(clean_text(node.text())):
+            continue
+        box = next_element(node)
+        while box is not None and box.css_first("img") is not None and box.css_first("p") is None:
+            following = next_element(box)
+            box.decompose()
+            box = following
+        node.decompose()
 
 
 def _gallery_caption(img: LexborNode) -> str | None:
@@ -116,26 +118,28 @@ def _is_caption(node: LexborNode) -> bool:
     return node.tag == "div" and small is not None and same(first_child(node), small)
 
 
-def _caption_and_credit(node: LexborNode) -> tuple[str | None, str | None]:
+def _caption_and_credit(node: LexborNode, rules: OutletRules) -> tuple[str | None, str | None]:
     credits = [clean_text(c.text()) for c in node.css(CREDIT_SELECTOR)]
     for c in node.css(CREDIT_SELECTOR):
         c.decompose()
     caption = clean_text(node.text(separator=" "))
     credit = " ".join(c for c in credits if c) or None
     if credit is None:
-        return split_credit(caption)
+        return split_credit(caption, rules)
     return caption or None, credit
 
 
-def split_credit(caption: str) -> tuple[str | None, str | None]:
-    """Caption text and a trailing credit like ``（路透社）``, ``中央社記者X攝 109年1月1日``,
-    ``图像来源，Getty Images`` or ``©Getty Images``."""
+def split_credit(caption: str, rules: OutletRules) -> tuple[str | None, str | None]:
+    """Caption text and the credit written at its end (``（路透社）``, ``中央社記者X攝 109年1月1日``,
+    ``图像来源，Getty Images``, ``（X提供）中央社記者Y傳真 110年1月12日``): the outlet's caption_credits
+    rules, first match wins; a credit in two parts is joined with " / "."""
     if not caption.strip():
         return None, None
-    m = CREDIT_IN_CAPTION.match(caption)
-    if not m:
-        return caption, None
-    for group in ("", "2", "3", "4"):
-        if m.group("credit" + group):
-            return m.group("caption" + group) or None, m.group("credit" + group).strip()
+    for pattern in rules.caption_credits:
+        m = pattern.match(caption)
+        if m is None:
+            continue
+        parts = [m.group(name).strip() for name in ("credit", "credit2") if m.groupdict().get(name)]
+        if parts:
+            return (m.group("caption") or "").strip() or None, " / ".join(parts)
     return caption, None

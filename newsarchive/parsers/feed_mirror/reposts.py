@@ -1,7 +1,8 @@
 """Reposts: a page that carries another outlet's story credits that outlet, the reposter becomes ``via``.
 
 China Digital Times names its source before the title ("德国之声｜…", "【404文库】维舟 | …"); nei.st files
-each post under the original publication's category and links the original with ``?source=URL``.
+each post under the original publication's category and links the original with ``?source=URL``; RFI
+carries news agencies' dispatches under their own dateline ("（法新社巴黎8日电）").
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
         named = {m.group("source").strip(), (m.groupdict().get("column") or "").strip()}
         if not named & rules.repost_not_sources:
             return Repost(outlet=m.group("source").strip(), title=m.group("title").strip())
+    return None
+
+
+def from_dateline(first: str, rules: OutletRules, outlets: OutletDirectory) -> Repost | None:
+    """A news agency's dispatch carried as it is: its dateline opens the text ("（法新社巴黎8日电）")."""
+    for wire in rules.wire_copies:
+        if wire.pattern.search(first):
+            agency = outlets.by_slug(wire.agency)
+            if agency is not None:
+                return Repost(outlet=agency.name)
     return None
 
 
