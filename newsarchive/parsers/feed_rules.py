@@ -61,7 +61,7 @@ class LinePatterns:
 class TextByline:
     pattern: re.Pattern[str]  # group "names" holds the author names
     drop: bool  # the line itself is furniture and leaves the body
-    places: tuple[str, ...]  # places a dateline glues to the reporter's name (…記者林小華台北…), longest first
+    places: tuple[str, ...]  # places a dateline glues to the reporter's name; longest first
 
 
 @dataclass(frozen=True)
