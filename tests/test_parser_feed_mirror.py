@@ -15,6 +15,8 @@ from newsarchive.ingest import utc_iso
 from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
 from newsarchive.parsers import digest, feed_mirror, republished
+from newsarchive.parsers.curated import default_parser_data
+from newsarchive.parsers.feed_mirror import bylines
 from newsarchive.urls import unwrap_image_proxy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed_mirror"
@@ -558,3 +560,58 @@ def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     )
     article = mirror("https://www.bbc.com/zhongwen/simp/world-0", html)
     assert article.paragraphs == ["灯塔重新点亮。", "一份报告"]
+
+
+def test_rfi_carrying_an_agency_dispatch_credits_the_agency_via_rfi() -> None:
+    article = parse_fixture("rfi_afp_wire.md")
+    assert (article.outlet, article.via) == ("Agence France-Presse", "RFI")
+    assert article.authors == []
+
+
+def test_dw_slash_byline_link_label_and_another_storys_gallery_leave() -> None:
+    article = parse_fixture("dw_slash_byline_gallery.md")
+    assert article.authors == ["王五", "赵六"]
+    assert article.paragraphs == ["停运半年的夜班渡轮本周恢复运行。", "市政府说，渡轮将每半小时开出一班。"]
+    assert article.images == [] and article.links == []
+
+
+def test_rfa_reporter_line_with_place_and_editors_and_video_label() -> None:
+    article = parse_fixture("rfa_reporter_dateline.md")
+    assert article.authors == ["林小山"]  # the editors (责编, 网编) wrote nothing; 华盛顿 is the dateline
+    assert article.paragraphs == [
+        "一所山区学校本周迎来了两辆新校车。",
+        "一位家长对本台说，孩子上学的路程缩短了一半。",
+    ]
+
+
+def test_cna_closing_credits_link_label_and_two_part_caption_credit() -> None:
+    article = parse_fixture("cna_caption_credits.md")
+    assert article.authors == ["林小華"]
+    assert article.paragraphs == [
+        "（中央社記者林小華台南12日電）一座港口舊倉庫改建為市集，首批攤商今天進駐。",
+        "市場自治會表示，週末將有音樂表演。",
+    ]
+    assert [(i.caption, i.credit) for i in article.images] == [
+        ("舊倉庫改建後的外觀", "市場自治會提供 / 中央社記者林小華傳真")
+    ]
+    assert parse_fixture("cna_dateline_reporter.md").paragraphs[-1] == "攤商表示，新口味使用在地水果製作。"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("早\u200c安\u200b。", "早安。"),
+        ("价格上涨 3% 。", "价格上涨 3%。"),
+        ("\ufeffA\u00adB \u2066C\u2069", "AB C"),
+        ("👩\u200d💻", "👩\u200d💻"),  # the joiner draws an emoji: it stays
+    ],
+)
+def test_clean_text_drops_invisible_characters_and_spaces_before_wide_marks(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_names_that_are_never_a_persons_are_no_authors() -> None:
+    data = default_parser_data()
+    rules = data.feed_mirror.outlet("deutsche-welle")
+    names = ["ARD", "Jana Weber", "某某经济研究所", "JANA WEBER", "林小山"]
+    assert bylines.clean_authors(names, "Deutsche Welle", data.outlets, rules) == ["Jana Weber", "林小山"]
