@@ -479,6 +479,7 @@ def test_epoch_times_printed_date_wins_over_the_feed_time() -> None:
     assert stored_dates(article) == ("2020-12-18T12:10:00Z", "2020-12-17")  # 07:10 on the 18th in New York
     assert article.date_source == "printed-date"
     assert article.authors == ["王小雨"]
+    assert article.paragraphs[-1] == "负责人说，欢迎居民前来散步。"  # the closing "#" is the site's end mark
 
 
 def test_bbc_headline_repeated_as_first_paragraph_and_grey_line() -> None:
@@ -568,9 +569,9 @@ def test_rfi_carrying_an_agency_dispatch_credits_the_agency_via_rfi() -> None:
     assert article.authors == []
 
 
-def test_dw_slash_byline_link_label_and_another_storys_gallery_leave() -> None:
+def test_dw_slash_byline_link_label_chart_caption_and_another_storys_gallery_leave() -> None:
     article = parse_fixture("dw_slash_byline_gallery.md")
-    assert article.authors == ["王五", "赵六"]
+    assert article.authors == ["孙七", "王五", "赵六"]  # a contributor's credit line names an author too
     assert article.paragraphs == ["停运半年的夜班渡轮本周恢复运行。", "市政府说，渡轮将每半小时开出一班。"]
     assert article.images == [] and article.links == []
 

@@ -24,14 +24,16 @@ def take_images(root: LexborNode, rules: OutletRules) -> list[Image]:
     for img in root.css("img"):
         attrs = img.attributes
         src = unwrap_image_proxy(attrs.get("data-src") or attrs.get("src"))
-        if src is None or src in seen or (rules.skip_images and rules.skip_images.search(src)):
+        if src is None or is_cut_off(src):
+            # No picture to show (no address, or one cut off before its extension): its caption, written
+            # under a chart or photo the page never had, is no paragraph of the text either.
+            if (caption_node := _caption_node(img)) is not None:
+                caption_node.decompose()
+            continue
+        if src in seen or (rules.skip_images and rules.skip_images.search(src)):
             continue
         seen.add(src)
         caption_node = _caption_node(img)
-        if is_cut_off(src):  # a URL cut off before its extension points at nothing: no picture to show
-            if caption_node is not None:
-                caption_node.decompose()
-            continue
         if caption_node is not None:  # an empty caption element shows nothing: the alt text stays hidden
             caption, credit = _caption_and_credit(caption_node, rules)
             caption_node.decompose()
