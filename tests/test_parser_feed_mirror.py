@@ -616,3 +616,13 @@ def test_names_that_are_never_a_persons_are_no_authors() -> None:
     rules = data.feed_mirror.outlet("deutsche-welle")
     names = ["ARD", "Jana Weber", "某某经济研究所", "JANA WEBER", "林小山"]
     assert bylines.clean_authors(names, "Deutsche Welle", data.outlets, rules) == ["Jana Weber", "林小山"]
+
+
+def test_reuters_unmarked_byline_time_is_utc_and_the_dateline_gives_the_date() -> None:
+    text = (
+        "<!--1596246841000-->\n[港口夜班恢复](https://cn.reuters.com/article/port-night-idCNKBN1)\n------\n"
+        "<div><div><i>2020-08-01T01:24:57</i></div><p>路透纽约7月31日 - 一座港口恢复夜班作业。</p></div>"
+    )
+    article = feed_mirror.parse(text, "t.md")
+    assert stored_dates(article) == ("2020-08-01T01:24:57Z", "2020-07-31")  # captured 29 minutes later
+    assert article.page_published_at == "2020-08-01T01:24:57+00:00"

@@ -87,6 +87,7 @@ class OutletRules:
     """One outlet's rules (its own plus those for all outlets), compiled."""
 
     zone: ZoneInfo | None
+    byline_zone: ZoneInfo | None  # the zone unmarked byline times are written in, when not the outlet's own
     noise: str
     image_noise: str | None
     noise_containers: tuple[tuple[str, str], ...]
@@ -137,11 +138,14 @@ class FeedMirrorRules:
         return [rule["pattern"] for rule in self._for(kind, slug)]
 
     def _compile(self, slug: str | None) -> OutletRules:
-        zones = [rule["zone"] for rule in self._for("time_zones", slug) if ALL not in rule["outlets"]]
+        zone_rules = [rule for rule in self._for("time_zones", slug) if ALL not in rule["outlets"]]
+        zones = [rule["zone"] for rule in zone_rules]
+        written = [rule["times_in"] for rule in zone_rules if rule.get("times_in")]
         times = [rule["selector"] for rule in self._for("time_elements", slug)]
         reposts = self._for("reposts", slug)
         return OutletRules(
             zone=ZoneInfo(zones[0]) if zones else None,
+            byline_zone=ZoneInfo(written[0]) if written else None,
             noise=", ".join(rule["selector"] for rule in self._for("noise", slug)),
             image_noise=", ".join(rule["selector"] for rule in self._for("image_noise", slug)) or None,
             noise_containers=tuple(
@@ -206,4 +210,5 @@ def load_feed_mirror_rules(path: Path) -> FeedMirrorRules:
                 re.compile(rule["pattern"])
             if kind == "time_zones":
                 ZoneInfo(rule["zone"])
+                ZoneInfo(rule.get("times_in") or rule["zone"])
     return FeedMirrorRules(data)

@@ -44,7 +44,7 @@ class Dates:
 
 def take_byline(root: LexborNode, rules: OutletRules) -> Byline:
     """Author and time from the first byline-shaped element found; the element leaves the body."""
-    zone = rules.zone or UTC
+    zone = rules.byline_zone or rules.zone or UTC
     byline = Byline()
     for take in (_byline_address_time, _byline_feed_italic, _byline_rfi, _byline_person_list):
         found = take(root, zone)
@@ -238,7 +238,7 @@ def instant(byline: Byline, env: Envelope, rules: OutletRules, warnings: list[st
     if byline.published_at is not None and dates.plausible(byline.published_at):
         when = byline.published_at
         # A time the page prints on its own clock (no offset written) is kept as printed.
-        printed_local = rules.zone is not None and when.tzinfo is rules.zone
+        printed_local = rules.zone is not None and when.tzinfo is (rules.byline_zone or rules.zone)
         return Dates(_on_clock(when, rules), None, byline.source, when.isoformat() if printed_local else None)
     if env.epoch_ms is not None:
         when = dates.from_epoch_ms(env.epoch_ms)
