@@ -205,6 +205,7 @@ def test_neist_without_epoch_or_link_pretty_printed_wordpress() -> None:
     assert article.paragraphs == [
         "十年前，第一条缆车线路在山城开通。",
         "如今每天有 3000 名乘客使用它上下班。",
+        "缆车公司计划明年增开一条线路。",  # the text's second part sits in a section; the sidebar's does not
     ]
     assert [(i.src, i.caption, i.credit) for i in article.images] == [
         (
