@@ -43,6 +43,7 @@ class ParsedArticle:
     summary: str | None = None
     images: list[Image] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    is_excerpt: bool = False  # the page carries only the start of the text (a feed's teaser, cut off)
     warnings: list[str] = field(default_factory=list)  # non-fatal problems, shown in sources.message
 
     @property

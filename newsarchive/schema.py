@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS articles (
     word_count INTEGER NOT NULL,
     -- Nothing in the body beyond the headline: kept, but never ranked above real articles.
     is_stub INTEGER NOT NULL DEFAULT 0 CHECK (is_stub IN (0, 1)),
+    -- Only the start of the text: the page was a feed's teaser, cut off ("…"); the outlet's URL has the rest.
+    is_excerpt INTEGER NOT NULL DEFAULT 0 CHECK (is_excerpt IN (0, 1)),
     -- Captures of one URL are one article (the latest complete one); the others are in article_versions.
     url_key TEXT,
     version_count INTEGER NOT NULL DEFAULT 1,

@@ -134,7 +134,7 @@ MANY_ORDERS = {"oldest": ("published_date, id", "articles_date"),
 
 # Titles, snippets and "also in" for the few results on the page.
 RESULT_DETAILS_SQL = """
-select a.id, a.title, a.summary, a.body, a.body_key, a.is_stub,
+select a.id, a.title, a.summary, a.body, a.body_key, a.is_stub, a.is_excerpt,
   (select group_concat(name, ', ') from (select distinct o.name from articles b join outlets o
      on o.id = b.outlet_id where b.body_key = a.body_key and b.id != a.id)) as also_in
 from articles a where a.id in ({ids})
@@ -295,7 +295,8 @@ def _result(row, detail, q: str) -> dict:
     return {
         "id": row[2], "literal": bool(row[3]), "copies": row[4], "language": row[5],
         "published_date": row[6], "outlet": row[7], "outlet_zh": row[8], "versions": row[9],
-        "is_stub": bool(detail["is_stub"]), "also_in": detail["also_in"],
+        "is_stub": bool(detail["is_stub"]), "is_excerpt": bool(detail["is_excerpt"]),
+        "also_in": detail["also_in"],
         "title_html": search_snippet(detail["title"], q, None),
         "snippet_html": search_snippet(text, q, 240),
     }

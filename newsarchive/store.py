@@ -35,7 +35,8 @@ ARTICLE_CHILDREN = ["images", "links", *LINK_TABLES, "candidate_mentions"]
 # The article columns a version carries (everything but identity and provenance).
 CONTENT_COLUMNS = ["fingerprint", "format", "title", "language", "outlet_id", "via_id", "url", "original_url",
                    "published_at", "published_date", "published_month", "date_source", "page_published_at",
-                   "authors", "tags", "summary", "body", "word_count", "is_stub", "url_key", "body_key"]
+                   "authors", "tags", "summary", "body", "word_count", "is_stub", "is_excerpt",
+                   "url_key", "body_key"]
 FTS_INSERT = (f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
               f"VALUES (:rowid, {', '.join(':' + c for c in FTS_COLUMNS)})")
 FTS_DELETE = (f"INSERT INTO articles_fts (articles_fts, rowid, {', '.join(FTS_COLUMNS)}) "
@@ -243,6 +244,7 @@ class ArchiveWriter:
             "body": article.body,
             "word_count": item.word_count,
             "is_stub": int(item.is_stub),
+            "is_excerpt": int(article.is_excerpt),
             "url_key": item.url_key,
             "body_key": item.body_key,
         }

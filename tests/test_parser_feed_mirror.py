@@ -627,3 +627,8 @@ def test_reuters_unmarked_byline_time_is_utc_and_the_dateline_gives_the_date() -
     article = feed_mirror.parse(text, "t.md")
     assert stored_dates(article) == ("2020-08-01T01:24:57Z", "2020-07-31")  # captured 29 minutes later
     assert article.page_published_at == "2020-08-01T01:24:57+00:00"
+
+
+def test_a_feed_teaser_cut_off_by_the_outlet_is_an_excerpt() -> None:
+    assert parse_fixture("rti_teaser.md").is_excerpt
+    assert not parse_fixture("cna_picinfo.md").is_excerpt

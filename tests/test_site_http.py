@@ -654,3 +654,14 @@ def test_name_matches_any_name_alias_or_word(text, matches):
     assert (
         name_search.name_matches(text, "Mike Pompeo", "蓬佩奥", "龐佩奧", "mike-pompeo", aliases) == matches
     )
+
+
+def test_an_excerpt_says_so_and_links_to_the_whole_article(client, db):
+    excerpt = db.execute("SELECT id, url FROM articles WHERE is_excerpt = 1").fetchone()
+    assert excerpt is not None  # the sample's RTI teaser
+    tree = page(client, f"/archive/articles/{excerpt['id']}")
+    note = tree.css_first(".excerpt-note")
+    assert "only the start of the article" in note.text()
+    assert hrefs(tree, ".excerpt-note a") == [excerpt["url"]]
+    full = db.execute("SELECT id FROM articles WHERE is_excerpt = 0").fetchone()
+    assert page(client, f"/archive/articles/{full['id']}").css_first(".excerpt-note") is None

@@ -33,6 +33,7 @@ PATTERN_KINDS = (
     "wire_copies",
     "not_authors",
     "related_galleries",
+    "excerpts",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions"
@@ -112,6 +113,7 @@ class OutletRules:
     wire_copies: tuple[WireCopy, ...]
     not_authors: re.Pattern[str] | None  # names that are never a person's (whole name, any case)
     related_galleries: tuple[tuple[str, re.Pattern[str]], ...]  # (heading selector, heading text)
+    excerpt: re.Pattern[str] | None  # the end of a last paragraph the page cut off (a feed's teaser)
 
 
 class FeedMirrorRules:
@@ -192,6 +194,7 @@ class FeedMirrorRules:
                 (rule["selector"], re.compile(rule["pattern"]))
                 for rule in self._for("related_galleries", slug)
             ),
+            excerpt=_one_regex(self._patterns("excerpts", slug)),
         )
 
 

@@ -130,6 +130,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         images=page.images,
         links=body.body_links(blocks, url),
         warnings=warnings,
+        is_excerpt=bool(rules.excerpt and rules.excerpt.search(paragraphs[-1])),
     )
 
 
