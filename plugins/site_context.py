@@ -348,12 +348,6 @@ class Queries:
         )
         return {"previous": previous, "next": following}
 
-    # --- the search page (the lead's) ---------------------------------------------------------
-
-    async def sql(self, query: str, params: dict | None = None) -> list[dict]:
-        """Rows of a read-only query (kept for templates/pages/search.html until its query moves out)."""
-        return await self.rows(query, params)
-
 
 def article_script(article: dict) -> str:
     """The script the article is written in, for lang attributes and names: en, zh-Hans or zh-Hant."""
@@ -615,7 +609,6 @@ def extra_template_vars(datasette, request, database, table, view_name):
             "related_coverage",
             "article_sources",
             "outlet_neighbours",
-            "sql",
         )
     }
     table_helpers = {

@@ -6,7 +6,6 @@ import json
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from datasette import hookimpl
 
@@ -16,6 +15,7 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 from newsarchive.textnorm import CJK_CHAR  # noqa: E402
+from newsarchive.urls import http_url  # noqa: E402 - javascript: or data: URLs never reach an href or src
 
 BLANK_LINE = re.compile(r"\n\s*\n")
 
@@ -55,17 +55,6 @@ def json_list(value: str | None) -> list:
     except ValueError:
         return []
     return loaded if isinstance(loaded, list) else []
-
-
-def http_url(url: str | None) -> str | None:
-    """The URL if it is http(s), else None, so javascript: or data: URLs never reach an href or src."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:  # e.g. "http://[" (an unclosed IPv6 host): not a link we can show
-        return None
-    return url.strip() if scheme in ("http", "https") else None
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from newsarchive.outlets import OutletDirectory
 from newsarchive.parsers.feed_mirror.envelope import Envelope
 from newsarchive.parsers.feed_mirror.nodes import blank_text, first_child, leading_block
 from newsarchive.parsers.feed_rules import OutletRules
+from newsarchive.textnorm import CJK_CLASS
 
 RFI_BYLINE = re.compile(r"^(\d{2})/(\d{2})/(\d{4}) - (\d{2}):(\d{2})$")
 AUTHOR_SPLIT = re.compile(r"\s*(?:[,，、;；/／\\&]|\band\b|\s和\s|(?<=[A-Za-z])和(?=[A-Za-z]))\s*")
@@ -22,7 +23,7 @@ AUTHOR_ROLE = re.compile(
     r"|^(?:(?:null|None)\s+)?(?:(?:采访|特约|实习|資深|资深)?(?:记者|記者)\s*[:：/]?\s*|(?:撰文|作者)[:：/]?\s*|文[:：/]\s*)?"
     r"|\s*(?:综合报导|综合报道|综合|采访|编译|整理|报导|报道|摘译|摘编)$"
 )
-CJK_NAME = re.compile(r"[\u3400-\u9fff·•]+")
+CJK_NAME = re.compile(f"[{CJK_CLASS}·•]+")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00(?::00)?(?:\.0+)?(?:Z|[+-]00:?00)?)?$")
 
 
