@@ -25,6 +25,15 @@ SORTS = {
 DAY = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 BM25 = f"bm25(articles_fts, {', '.join(str(w) for w in RANK_WEIGHTS)})"
 
+# The search page's filters, on articles a (empty parameters filter nothing).
+FILTERS = """(:language = '' or a.language = :language)
+    and (:date_from = '' or a.published_date >= :date_from)
+    and (:date_to = '' or a.published_date <= :date_to)
+    and (:outlet = '' or a.outlet_id = (select id from outlets where slug = :outlet))
+    and (:person = '' or a.id in (select ap.article_id from article_people ap
+                                  join people p on p.id = ap.person_id where p.slug = :person))
+    and (:stubs or not a.is_stub)"""
+
 # The hits of one search, filtered: every matching article once, with what ranking and facets need
 # (read from the small articles_facets index, not the wide rows). When the whole query is the name
 # of one entity (and :names is on), it is searched as one phrase and the entity's articles join in.
@@ -55,13 +64,7 @@ hits as materialized (
   select f.id, f.rank, f.literal, a.is_stub, a.copies, a.body_key, a.published_date, a.outlet_id,
     a.language
   from found f join articles a indexed by articles_facets on a.id = f.id
-  where (:language = '' or a.language = :language)
-    and (:date_from = '' or a.published_date >= :date_from)
-    and (:date_to = '' or a.published_date <= :date_to)
-    and (:outlet = '' or a.outlet_id = (select id from outlets where slug = :outlet))
-    and (:person = '' or a.id in (select ap.article_id from article_people ap
-                                  join people p on p.id = ap.person_id where p.slug = :person))
-    and (:stubs or not a.is_stub)
+  where {FILTERS}
 ),
 -- One hit per text: most texts have one copy in the whole archive (articles.copies = 1) and need no
 -- grouping; the copies of the others are ranked among themselves and the best one stands for them.
@@ -116,13 +119,7 @@ hits as (
   select a.id, a.id in (select id from matches) as literal, a.published_date
   from articles a indexed by {index}
   where (a.id in (select id from matches) or a.id in (select id from linked))
-    and (:language = '' or a.language = :language)
-    and (:date_from = '' or a.published_date >= :date_from)
-    and (:date_to = '' or a.published_date <= :date_to)
-    and (:outlet = '' or a.outlet_id = (select id from outlets where slug = :outlet))
-    and (:person = '' or a.id in (select ap.article_id from article_people ap
-                                  join people p on p.id = ap.person_id where p.slug = :person))
-    and (:stubs or not a.is_stub)
+    and """ + FILTERS + """
 )
 select 'result', row_number() over (), h.id, h.literal, a.copies, a.language, a.published_date,
   o.name, o.name_zh, a.version_count
