@@ -124,6 +124,9 @@ def text_blocks(root: LexborNode) -> list[Block]:
     open_blocks = [""]  # tags of the block elements we are inside, innermost last
 
     def flush() -> None:
+        if not parts:  # most flushes: a block element right after another one
+            links.clear()
+            return
         text = clean_text("".join(parts).replace(_LINK_START, ""))
         if text:
             blocks.append(Block(text, list(links), open_blocks[-1]))
