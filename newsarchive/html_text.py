@@ -41,7 +41,8 @@ _INVISIBLE = re.compile(
 # A space typed before full-width punctuation ("3,800% 。") is a layout slip: the mark carries its own space.
 # The spaces must follow a non-space; that check comes after the first space, so the pattern starts with a
 # character set and the regex engine can skip ahead to the next space instead of trying every position.
-_SPACE_BEFORE_WIDE_MARK = re.compile(r"[ \u00a0\u3000](?<=\S.)[ \u00a0\u3000]*(?=[。，、；：！？）」』】》〉])")
+_SPACE_BEFORE_WIDE_MARK = re.compile(
+    r"[ \u00a0\u3000](?<=\S.)[ \u00a0\u3000]*(?=[。，、；：！？）」』】》〉])")
 # Pretty-printed HTML puts line breaks between inline tags; a line break (with its indentation) between
 # two CJK characters is an artefact, not a word gap. Spaces typed on one line are kept.
 _CJK = CJK_WIDE_CLASS

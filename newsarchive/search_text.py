@@ -28,7 +28,6 @@ from newsarchive.query_rewrite import PIECE as _PIECE
 from newsarchive.query_rewrite import UNIT as _UNIT
 from newsarchive.textnorm import nfkc, normalize, to_simplified
 
-
 # Splitting on CJK runs (kept at odd positions) and rewriting them in one comprehension costs less than
 # a re.sub callback per run.
 _CJK_RUN_SPLIT = re.compile(f"({_CJK_RUN.pattern})")
