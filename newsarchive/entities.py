@@ -58,9 +58,10 @@ def _encode(text: str) -> str:
     different first characters (every CJK name) the root scan was most of the matching time. As bytes,
     no node has more than 256 children. Characters beyond the BMP become U+FFFD to keep two per character.
     """
-    if text and max(text) > "\uffff":
-        text = ASTRAL.sub("\ufffd", text)
-    return text.encode("utf-16-be", "surrogatepass").decode("latin-1")
+    encoded = text.encode("utf-16-be", "surrogatepass")
+    if len(encoded) != 2 * len(text):  # a surrogate pair: some character is beyond the BMP
+        encoded = ASTRAL.sub("\ufffd", text).encode("utf-16-be", "surrogatepass")
+    return encoded.decode("latin-1")
 
 
 def body_with_captions(article: ParsedArticle) -> str:

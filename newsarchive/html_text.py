@@ -39,7 +39,10 @@ _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
 _INVISIBLE = re.compile(
     r"[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # A space typed before full-width punctuation ("3,800% 。") is a layout slip: the mark carries its own space.
-_SPACE_BEFORE_WIDE_MARK = re.compile(r"(?<=\S)[ \u00a0\u3000]+(?=[。，、；：！？）」』】》〉])")
+# The spaces must follow a non-space; that check comes after the first space, so the pattern starts with a
+# character set and the regex engine can skip ahead to the next space instead of trying every position.
+_SPACE_BEFORE_WIDE_MARK = re.compile(
+    r"[ \u00a0\u3000](?<=\S.)[ \u00a0\u3000]*(?=[。，、；：！？）」』】》〉])")
 # Pretty-printed HTML puts line breaks between inline tags; a line break (with its indentation) between
 # two CJK characters is an artefact, not a word gap. Spaces typed on one line are kept.
 _CJK = CJK_WIDE_CLASS
@@ -106,7 +109,10 @@ def tame_nesting(html: str) -> tuple[str, str | None]:
 def clean_text(text: str) -> str:
     """Collapse whitespace, drop invisible characters, layout line breaks between CJK characters and spaces
     before full-width punctuation, strip."""
-    text = _SPACES.sub(" ", _CJK_LINE_GAP.sub("", _INVISIBLE.sub("", text)))
+    text = _INVISIBLE.sub("", text)
+    if "\n" in text:  # the gap pattern (a line break) is rare in a block; the test is cheaper than the scan
+        text = _CJK_LINE_GAP.sub("", text)
+    text = _SPACES.sub(" ", text)
     return _SPACE_BEFORE_WIDE_MARK.sub("", text).strip()
 
 
@@ -124,6 +130,9 @@ def text_blocks(root: LexborNode) -> list[Block]:
     open_blocks = [""]  # tags of the block elements we are inside, innermost last
 
     def flush() -> None:
+        if not parts:  # most flushes: a block element right after another one
+            links.clear()
+            return
         text = clean_text("".join(parts).replace(_LINK_START, ""))
         if text:
             blocks.append(Block(text, list(links), open_blocks[-1]))

@@ -105,8 +105,10 @@ class Pipeline:
         captions = [image.caption for image in article.images if image.caption]
         done = {title: normal_title, body: normal_body}
 
-        def normalized(text: str) -> str:
-            return done.get(text) or normalize(text)
+        def normalized(text: str) -> str:  # the summary and captions are analysed and indexed: once
+            if text not in done:
+                done[text] = normalize(text)
+            return done[text]
 
         # normalize() keeps line breaks and converts nothing across them, so the parts normalised apart
         # joined are the whole normalised: the matcher need not normalise the body again.

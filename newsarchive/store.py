@@ -10,6 +10,7 @@ Three ways a file's article meets the archive:
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections import Counter
@@ -79,6 +80,12 @@ def _as_storage_error(item: Processed, error: Exception) -> Processed:
         raw = raw.encode("utf-8", errors="replace").decode("utf-8")
     message = f"could not store this file's rows: {type(error).__name__}: {error}"
     return replace(item, status="error", message=message, raw=raw, article=None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlet_slug(name: str) -> str:
+    """The slug of an outlet the curated list lacks (slugify is slow, and the same few names repeat)."""
+    return slugify(name) or "outlet"
 
 
 def _json(value: object) -> str:
@@ -283,22 +290,26 @@ class ArchiveWriter:
         self._insert_children(article_id, content, fts)
 
     def _insert_children(self, article_id: int, content: dict, fts: dict[str, str] | None) -> None:
-        self.conn.executemany(
+        self._insert_rows(
             "INSERT INTO images (article_id, position, src, caption, credit, width, height) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(article_id, n, *image) for n, image in enumerate(content["images"], 1)])
-        self.conn.executemany(
+        self._insert_rows(
             "INSERT INTO links (article_id, position, url, text) VALUES (?, ?, ?, ?)",
             [(article_id, n, *link) for n, link in enumerate(content["links"], 1)])
         for table, column in LINK_TABLES.items():
-            self.conn.executemany(
+            self._insert_rows(
                 f"INSERT INTO {table} (article_id, {column}, mentions) VALUES (?, ?, ?)",
                 [(article_id, entity, count) for entity, count in content["entities"].get(table, [])])
-        self.conn.executemany(
+        self._insert_rows(
             "INSERT INTO candidate_mentions (article_id, kind, name, language, count) VALUES (?, ?, ?, ?, ?)",
             [(article_id, *candidate) for candidate in content["candidates"]])
         self._pending.append((FTS_INSERT, {"rowid": article_id, **(fts or self._fts_of(content))}))
         self._mark_indexed(article_id, True)
+
+    def _insert_rows(self, sql: str, rows: list[tuple]) -> None:
+        if rows:  # most articles have no images, links or candidates: no round trip for nothing
+            self.conn.executemany(sql, rows)
 
     @staticmethod
     def _fts_of(content: dict) -> dict[str, str]:
@@ -431,7 +442,7 @@ class ArchiveWriter:
             if not name:
                 return None
             kind = "republisher" if republisher else "publisher"
-            outlet = Outlet(slug=slugify(name) or "outlet", name=name, kind=kind)
+            outlet = Outlet(slug=_outlet_slug(name), name=name, kind=kind)
         return self._ensure_outlet(outlet, curated=self.outlets.by_slug(outlet.slug) is outlet)
 
     def _ensure_outlet(self, outlet: Outlet, curated: bool) -> int:
