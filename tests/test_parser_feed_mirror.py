@@ -16,7 +16,7 @@ from newsarchive.model import ParsedArticle, ParseError
 from newsarchive.outlets import default_directory
 from newsarchive.parsers import digest, feed_mirror, republished
 from newsarchive.parsers.curated import default_parser_data
-from newsarchive.parsers.feed_mirror import bylines
+from newsarchive.parsers.feed_mirror import bylines, images
 from newsarchive.urls import unwrap_image_proxy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed_mirror"
@@ -632,3 +632,36 @@ def test_reuters_unmarked_byline_time_is_utc_and_the_dateline_gives_the_date() -
 def test_a_feed_teaser_cut_off_by_the_outlet_is_an_excerpt() -> None:
     assert parse_fixture("rti_teaser.md").is_excerpt
     assert not parse_fixture("cna_picinfo.md").is_excerpt
+
+
+def test_rti_byline_inside_the_teaser_splits_it_and_the_item_code_leaves_the_title() -> None:
+    article = parse_fixture("rti_inline_byline.md")
+    assert article.title == "山城圖書館延長開放時間"
+    assert article.authors == ["林小華"]
+    assert article.paragraphs == [
+        "山城圖書館宣布暑假期間延長開放到晚上九點。",
+        "館方表示，晚間將增派志工協助借還書...",
+    ]
+    assert article.is_excerpt
+
+
+def test_text_repeated_by_the_page_markdown_bold_and_graphics_links_leave() -> None:
+    article = parse_fixture("reuters_repeated_run.md")
+    assert article.paragraphs == [
+        "路透上海9月10日 - 一座港口宣布第二期自动化码头投入使用。",
+        "新码头的规模",
+        "新码头有十二台自动化起重机。",
+        "港口说，夜间作业将不再需要人工值守。",
+        "分析师认为，运营成本将因此下降。",
+        "码头明年还将扩建。",
+        "港口说，夜间作业将不再需要人工值守。",  # one line said again is the writer's, not the page's slip
+    ]
+
+
+def test_a_name_in_brackets_in_a_cna_caption_stays_in_the_caption() -> None:
+    rules = default_parser_data().feed_mirror.outlet("central-news-agency")
+    caption = "研發疫苗的公司創辦人林一（Lin Yi）。中央社記者林小華柏林攝 109年12月23日"
+    assert images.split_credit(caption, rules) == (
+        "研發疫苗的公司創辦人林一（Lin Yi）。",
+        "中央社記者林小華柏林攝",
+    )

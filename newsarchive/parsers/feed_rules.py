@@ -34,6 +34,7 @@ PATTERN_KINDS = (
     "not_authors",
     "related_galleries",
     "excerpts",
+    "inline_bylines",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions"
@@ -114,6 +115,7 @@ class OutletRules:
     not_authors: re.Pattern[str] | None  # names that are never a person's (whole name, any case)
     related_galleries: tuple[tuple[str, re.Pattern[str]], ...]  # (heading selector, heading text)
     excerpt: re.Pattern[str] | None  # the end of a last paragraph the page cut off (a feed's teaser)
+    inline_bylines: tuple[re.Pattern[str], ...]  # a byline inside a paragraph; group "names": its authors
 
 
 class FeedMirrorRules:
@@ -195,6 +197,7 @@ class FeedMirrorRules:
                 for rule in self._for("related_galleries", slug)
             ),
             excerpt=_one_regex(self._patterns("excerpts", slug)),
+            inline_bylines=tuple(re.compile(p) for p in self._patterns("inline_bylines", slug)),
         )
 
 

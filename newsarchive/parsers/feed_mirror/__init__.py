@@ -99,7 +99,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     # The printed date is read before the closing credits go (CNA prints it after the editor's name).
     printed = page.byline.printed_date or bylines.printed_date([b.text for b in blocks], rules, near)
     blocks, credited = body.without_end_credits(blocks, rules)
-    text_authors = text_authors or credited
+    blocks, inline = body.split_at_bylines(blocks, rules)
+    text_authors = text_authors or credited or inline
     paragraphs = [b.text for b in blocks]
     if repost is not None and home is not None and home.kind == "republisher":
         # The republisher's own date is its page's; the story's is the one it prints, if any.

@@ -17,6 +17,9 @@ from newsarchive.urls import http_url
 
 MAX_BOILERPLATE_CHARS = 400
 BYLINE_LINES = 2  # a byline is looked for in the first and the last three lines of text
+REPEATED_RUN = 3  # this many paragraphs in a row repeating earlier ones word for word: the page's slip
+# A paragraph wholly in Markdown bold (a subheading the mirror wrote as **…**): the markers go.
+MARKDOWN_BOLD = re.compile(r"^\*\*(?P<text>[^*]+)\*\*$")
 ORIGINAL_LINK_TEXT = re.compile(
     r"点击查看本文英文版|英文原文|英文版|Read (?:this|the) (?:article|story) in English"
 )
@@ -43,7 +46,8 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
         names, drop = text_byline(block.text, seen <= BYLINE_LINES or after <= BYLINE_LINES, rules)
         authors.extend(names)
         if not (drop or is_furniture):
-            kept.append(block)
+            bold = MARKDOWN_BOLD.match(block.text)
+            kept.append(Block(bold.group("text").strip(), block.links, block.tag) if bold else block)
         seen += not is_furniture
     while (
         len(kept) > 1
@@ -53,7 +57,26 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
         kept.pop()
     while len(kept) > 1 and _is_lead_note(kept[0].text, rules):
         kept.pop(0)  # a wire update note ("(新增…)") before the story proper
-    return kept, authors
+    return _without_repeated_runs(kept), authors
+
+
+def _without_repeated_runs(blocks: list[Block]) -> list[Block]:
+    """Runs of REPEATED_RUN or more paragraphs that repeat earlier ones word for word leave (the page
+    carried part of its text twice); a single repeated line (a chart's source, a quote) stays."""
+    first: dict[str, int] = {}
+    repeated = [first.setdefault(block.text, index) < index for index, block in enumerate(blocks)]
+    kept: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        end = index
+        while end < len(blocks) and repeated[end]:
+            end += 1
+        if end - index >= REPEATED_RUN:
+            index = end
+            continue
+        kept.extend(blocks[index:max(end, index + 1)])
+        index = max(end, index + 1)
+    return kept
 
 
 def _before_tail(blocks: list[Block], rules: OutletRules) -> list[Block]:
@@ -78,6 +101,28 @@ def without_end_credits(blocks: list[Block], rules: OutletRules) -> tuple[list[B
         elif WORD.search(text):
             kept.append(Block(text, block.links, block.tag))
     return (kept[::-1] or blocks), authors
+
+
+def split_at_bylines(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
+    """A byline set inside a paragraph, between the lead and the rest (RTI's "…。#記者X採訪報導#…"):
+    the paragraph is split there, the byline leaves, and the authors it names are returned."""
+    authors: list[str] = []
+    for pattern in rules.inline_bylines:
+        kept: list[Block] = []
+        for block in blocks:
+            parts, start = [], 0
+            for m in pattern.finditer(block.text):
+                authors.append(m.group("names"))
+                parts.append(block.text[start:m.start()])
+                start = m.end()
+            if not parts:
+                kept.append(block)
+                continue
+            parts.append(block.text[start:])
+            for part in filter(WORD.search, map(str.strip, parts)):
+                kept.append(Block(part, [link for link in block.links if link.text in part], block.tag))
+        blocks = kept
+    return blocks, authors
 
 
 def _without_credits(text: str, rules: OutletRules, last: bool, authors: list[str]) -> str:
