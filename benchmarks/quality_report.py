@@ -89,6 +89,12 @@ NOT_PERSON = re.compile(
 # Captions whose credit is still in the text: CNA's "（X提供）", "攝", "圖取自…", "傳真"; Epoch Times'
 # closing "（明慧网）" (a position "（左）" or a date is no credit).
 CNA_CREDIT_WORDS = re.compile(r"提供|攝|圖取自|傳真|取自")
+# Found by the third blind audit: RTI's item code after a title, its reporter inside the teaser; Reuters'
+# graphics links; Markdown bold markers; the page's text repeated (three paragraphs or more in a row).
+RTI_ITEM_CODE = re.compile(r"\s-\s\d{6}-\d{1,2}\s*$")
+RTI_INLINE_BYLINE = re.compile(r"#[^#]{0,6}記者[^#]{2,12}報導#")
+GRAPHICS_LINK = re.compile(r"^(?:https?://)?tmsnrt\.rs/\S+$")
+MARKDOWN_BOLD = re.compile(r"^\*\*[^*]+\*\*$")
 EPOCH_CLOSING_CREDIT = re.compile(
     r"[（(](?![左右中前后上下][一二三四五六起]?[)）])(?!\d{4}年)[^（）()]{1,60}[)）]\s*$")
 
@@ -266,6 +272,17 @@ def _glued_place(name: str) -> bool:
     return any(name.endswith(place) and len(name) - len(place) >= 2 for place in PLACES)
 
 
+def _repeated_run(row: dict) -> bool:
+    seen: set[str] = set()
+    run = 0
+    for paragraph in _paragraphs(row):
+        run = run + 1 if paragraph in seen else 0
+        seen.add(paragraph)
+        if run >= 3:
+            return True
+    return False
+
+
 ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "title: site name after the title": _site_name_in_title,
     "title: section tag ([國際], [影])": lambda r: bool(TITLE_SECTION_TAG.search(r["title"])),
@@ -292,6 +309,14 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "date: none at all": lambda r: r["published_date"] is None,
     "repost: outlet is the reposter (no original outlet)": _repost_without_original,
     "repost: agency dispatch credited to its carrier (（法新社…电）)": _wire_copy_credited_to_carrier,
+    "title: RTI item code ( - 200730-9)": lambda r: bool(RTI_ITEM_CODE.search(r["title"])),
+    "body: RTI reporter line inside the text (#記者X報導#)": lambda r: bool(
+        RTI_INLINE_BYLINE.search(r["body"])),
+    "body: Reuters graphics link as a paragraph (tmsnrt.rs)": lambda r: any(
+        GRAPHICS_LINK.match(p) for p in _paragraphs(r)),
+    "body: Markdown bold markers around a paragraph (**…**)": lambda r: any(
+        MARKDOWN_BOLD.match(p) for p in _paragraphs(r)),
+    "body: three or more paragraphs repeated in a row": _repeated_run,
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
 }
