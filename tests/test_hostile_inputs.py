@@ -44,9 +44,6 @@ SEEDS = sorted(p.read_bytes() for folder in (HOSTILE, REPO / "data" / "sample")
                for p in folder.rglob("*") if p.is_file())
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gb18030", "big5", "cp1252", "shift_jis", "latin-1"]
 STATUSES = {"ok", "warning", "error"}
-BUILD_TIMEOUT_S = 240
-BUILD_MEMORY_LIMIT = 3 * 1024**3  # address space: a runaway read fails with MemoryError instead of eating RAM
-PEAK_RSS_LIMIT_MB = 1024
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
