@@ -375,7 +375,7 @@ class Matcher:
                           context_cache: dict[tuple[str, ...], bool]) -> bool:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
             return False
-        if meaning.short and (_runs_into_a_dotted_name(text, hit.end)
+        if meaning.short and (_runs_into_a_dotted_name(text, hit.end) or _after_a_dotted_name(text, hit.start)
                               or self._someone_else_in_brackets(text, hit, meaning.slug)):
             return False
         if meaning.rule == "person_like":
@@ -496,6 +496,12 @@ def _runs_into_a_dotted_name(text: str, end: int) -> bool:
     while index < len(text) and index <= end + 3 and is_cjk(text[index]):
         index += 1
     return index > end + 1 and index < len(text) and text[index] == NAME_DOT
+
+
+def _after_a_dotted_name(text: str, start: int) -> bool:
+    """Whether a name dot comes right before position start: 哈里斯 in 杰森·哈里斯 or 拜登 in 詹姆斯·拜登 is
+    another person of that family name (the person's own dotted names are longer keys and win)."""
+    return start > 0 and text[start - 1] == NAME_DOT
 
 
 def _inside_chinese(text: str, start: int, end: int) -> bool:

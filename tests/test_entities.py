@@ -447,6 +447,15 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("世界卫生组织发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
     ("世卫发言人哈里斯说", "people", "kamala-harris", "margaret-harris"),
     ("哈里斯别克·巴班被判刑", "people", "kamala-harris", None),
+    # Found by the second link audits: another person of the family name, names inside other names.
+    ("宾夕法尼亚州一所学校的校长杰森·哈里斯说", "people", "kamala-harris", None),
+    ("詹姆斯·拜登出席了听证会", "people", "joe-biden", None),
+    ("洛杉矶快艇队赢得比赛", "places", "los-angeles", None),
+    ("香港大学亚洲全球研究所的学者", "places", "asia", None),
+    ("感染蒙古族牧民的疫情", "places", "mongolia", None),
+    ("16日共计新增病例20例", "organizations", "communist-party-of-japan", None),
+    ("自由市场经济", "places", "freetown", None),
+    ("日本海上保安厅发现船只", "places", "sea-of-japan", None),
     ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
      "national-chung-shan-institute-of-science-and-technology"),
 ])
