@@ -93,6 +93,8 @@ CREATE INDEX IF NOT EXISTS article_versions_fingerprint ON article_versions(fing
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet_id, published_date);
 CREATE INDEX IF NOT EXISTS articles_via ON articles(via_id);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(published_date);
+-- Searches with very many matches are listed along this: stubs last, newest first (search_pages.MANY_SQL).
+CREATE INDEX IF NOT EXISTS articles_listing ON articles(is_stub, published_date DESC);
 CREATE INDEX IF NOT EXISTS articles_month ON articles(published_month);
 CREATE INDEX IF NOT EXISTS articles_language ON articles(language, published_date);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);

@@ -101,9 +101,10 @@ union all select * from (
   join articles a on a.id = s.id left join outlets o on o.id = a.outlet_id)
 """
 
-# Searches matching more articles than this are not ranked, grouped or faceted as a whole (each of those
-# reads every hit: seconds at a million articles): their page lists them newest first and says so.
-MANY = 40_000
+# Searches matching more articles than this are not ranked, grouped or faceted as a whole: each of those
+# reads every hit, about 10 µs a hit on the project's machine, so 10,000 hits fill the page's 100 ms budget
+# (and a million-article archive would take seconds). Their page lists them by date and says how to narrow.
+MANY = 10_000
 
 # How many articles a search matches through its words, and how many more through the name it is.
 SIZE_SQL = HITS_SQL[:HITS_SQL.index("found as materialized")].rstrip().rstrip(",").replace(
@@ -111,14 +112,17 @@ SIZE_SQL = HITS_SQL[:HITS_SQL.index("found as materialized")].rstrip().rstrip(",
 select (select count(*) from matches),
   (select count(*) from linked where id not in (select id from matches))"""
 
-# Many matches: the newest (or oldest) first, read along the date index until a page is full; the same
-# filters as HITS_SQL. Filtered hits are not counted (that reads them all): one more row than a page
-# is fetched to know whether a next page exists.
+# Many matches: the newest first (headline-only stubs last unless a date order is asked for), or the
+# oldest, read along an index in that order until a page is full; the same filters as HITS_SQL; one
+# article per text (the first stored copy: copies share their body, so it matches too). Filtered hits
+# are not counted (that reads them all): one more row than a page is fetched to know whether a next page
+# exists.
 MANY_SQL = SIZE_SQL[:SIZE_SQL.index("\nselect (select count(*)")] + """,
 hits as (
-  select a.id, a.id in (select id from matches) as literal, a.published_date
+  select a.id, a.id in (select id from matches) as literal, a.is_stub, a.published_date
   from articles a indexed by {index}
   where (a.id in (select id from matches) or a.id in (select id from linked))
+    and (a.copies = 1 or a.id = (select min(b.id) from articles b where b.body_key = a.body_key))
     and """ + FILTERS + """
 )
 select 'result', row_number() over (), h.id, h.literal, a.copies, a.language, a.published_date,
@@ -126,8 +130,9 @@ select 'result', row_number() over (), h.id, h.literal, a.copies, a.language, a.
 from (select * from hits order by {order} limit :limit offset :offset) h
 join articles a on a.id = h.id left join outlets o on o.id = a.outlet_id
 """
-MANY_ORDERS = {"oldest": ("published_date, id", "articles_date"),
-               "newest": ("published_date desc, id desc", "articles_date")}
+MANY_ORDERS = {"relevance": ("is_stub, published_date desc, id", "articles_listing"),  # stubs last
+               "newest": ("published_date desc, id desc", "articles_date"),
+               "oldest": ("published_date, id", "articles_date")}
 
 # Titles, snippets and "also in" for the few results on the page.
 RESULT_DETAILS_SQL = """
@@ -235,7 +240,6 @@ async def search_articles(db, args: SearchArgs) -> dict:
         "args": args,
         "entity": entity,
         "many": False,
-        "filtered": False,
         "total": total[1],
         "literal": total[2] or 0,
         "linked": total[1] - (total[2] or 0),
@@ -255,13 +259,13 @@ async def search_articles(db, args: SearchArgs) -> dict:
 async def _many(db, args: SearchArgs, params: dict, entity: dict | None, literal: int, linked: int) -> dict:
     """A page of a search matching more than MANY articles: newest (or oldest) first, no facets; the
     totals are exact (the words' and the name's matches are counted apart), filters narrow the list."""
-    order, index = MANY_ORDERS["oldest" if args.sort == "oldest" else "newest"]
+    order, index = MANY_ORDERS[args.sort]
     results = (await db.execute(MANY_SQL.format(order=order, index=index),
                                 {**params, "limit": PAGE_SIZE + 1})).rows
     filtered = any((args.language, args.date_from, args.date_to, args.outlet, args.person, not args.stubs))
-    pages = max(1, -(-(literal + linked) // PAGE_SIZE))
-    if filtered:  # the filtered count is unknown: the pager offers the next page only when there is one
-        pages = args.page + 1 if len(results) > PAGE_SIZE else args.page
+    # How many results the list holds is unknown (filters narrow it, copies of one text show once): the
+    # pager offers the next page only when there is one.
+    pages = args.page + 1 if len(results) > PAGE_SIZE else args.page
     return {
         "args": args, "entity": entity, "many": True, "filtered": filtered,
         "total": literal + linked, "literal": literal, "linked": linked, "stubs": 0,

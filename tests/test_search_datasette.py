@@ -41,7 +41,7 @@ FILLERS = [
 ] + [
     ("repost-a", "Harbor Times", "en", "Ports brace for tariffs", None, REPOST_BODY, []),
     ("repost-b", "East Daily", "en", "Ports are bracing for tariffs", None, REPOST_BODY, []),
-    ("stub", "Harbor Times", "en", "Tariffs rise again", None, "Tariffs rise again", []),
+    ("stub", "Harbor Times", "en", "Tariffs rise again", None, "Tariffs rise again", [], "2020-11-30"),
 ]
 
 
@@ -226,7 +226,14 @@ def test_searches_with_many_matches_are_listed_by_date_with_true_totals(ds, monk
     assert dates == [f"2020-10-{n:02d}" for n in range(25, 5, -1)]  # the newest twenty, newest first
     assert results(search_page(ds, q="tariffs", language="zh")) == ["特朗普宣布新的关税措施"]
     assert "before the filters" in summary(search_page(ds, q="tariffs", language="zh"))
-    # a filtered list has no known length: its pager offers only the page after a full one
+    # the newest stub comes last, the repost's text once
+    rest = results(search_page(ds, q="tariffs", page=2))
+    assert rest[-1] == "Tariffs rise again"
+    assert len({"Ports brace for tariffs", "Ports are bracing for tariffs"} & set(rest)) == 1
+    assert results(search_page(ds, q="tariffs", sort="newest"))[0] == "Tariffs rise again"  # asked for dates
+    # the list's length is unknown (filters narrow it, copies show once): the pager offers only the page
+    # after a full one
+    assert "of " not in search_page(ds, q="tariffs").css_first(".pager").text()
     english = search_page(ds, q="tariffs", language="en")
     assert english.css_first(".pager a[rel=next]") is not None
     assert "of " not in english.css_first(".pager").text()
