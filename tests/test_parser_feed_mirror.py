@@ -665,3 +665,14 @@ def test_a_name_in_brackets_in_a_cna_caption_stays_in_the_caption() -> None:
         "研發疫苗的公司創辦人林一（Lin Yi）。",
         "中央社記者林小華柏林攝",
     )
+
+
+def test_cdt_repost_of_an_old_article_is_dated_by_the_date_it_prints() -> None:
+    text = (
+        "<!--1596412800000-->\n[【旧闻重温】某报｜一篇旧评论](https://chinadigitaltimes.net/chinese/2020/08/old/)\n"
+        "------\n<div><p>发布时间：2014年12月30日 来源：某报</p><p>一篇多年前的评论又被人想起。</p></div>"
+    )
+    article = feed_mirror.parse(text, "t.md")
+    assert (article.outlet, article.via) == ("某报", "China Digital Times")
+    assert stored_dates(article) == (None, "2014-12-30")
+    assert article.date_source == "printed-date"

@@ -70,6 +70,7 @@ class TextByline:
 class PrintedDate:
     pattern: re.Pattern[str]  # groups year (optional), month, day
     where: str  # "first" or "last" paragraph
+    within_days: int | None  # a date further than this from the feed time is a typo, not the story's date
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class FeedMirrorRules:
             skip_images=_one_regex(self._patterns("skip_images", slug), re.IGNORECASE),
             junk_captions=_one_regex(self._patterns("junk_captions", slug), re.IGNORECASE),
             printed_dates=tuple(
-                PrintedDate(re.compile(rule["pattern"]), rule.get("where", "first"))
+                PrintedDate(re.compile(rule["pattern"]), rule.get("where", "first"), rule.get("within_days"))
                 for rule in self._for("printed_dates", slug)
             ),
             lead_notes=LinePatterns(self._patterns("lead_notes", slug)),

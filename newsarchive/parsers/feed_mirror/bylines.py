@@ -24,6 +24,7 @@ AUTHOR_ROLE = re.compile(
     r"|\s*(?:综合报导|综合报道|综合|采访|编译|整理|报导|报道|摘译|摘编)$"
 )
 CJK_NAME = re.compile(f"[{CJK_CLASS}·•]+")
+STALE_DAYS = 7  # a feed time this far from the date the page prints belongs to a repost of an old story
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00(?::00)?(?:\.0+)?(?:Z|[+-]00:?00)?)?$")
 
 
@@ -228,9 +229,14 @@ def printed_date(paragraphs: list[str], rules: OutletRules, near: date | None) -
             parts = m.groupdict()
             year = int(parts["year"]) if parts.get("year") else None
             found = dates.calendar_date(year, int(parts["month"]), int(parts["day"]), near)
-            if found is not None:
+            if found is not None and not _typo(found, near, rule.within_days):
                 return found
     return None
+
+
+def _typo(found: date, near: date | None, within_days: int | None) -> bool:
+    """A printed date too far from the feed time for its rule: a slip of the hand, not the story's date."""
+    return bool(within_days and near and abs((found - near).days) > within_days)
 
 
 def instant(byline: Byline, env: Envelope, rules: OutletRules, warnings: list[str]) -> Dates:
@@ -260,9 +266,13 @@ def _on_clock(when: datetime, rules: OutletRules) -> datetime:
 
 
 def with_printed_date(found: Dates, printed: date | None, warnings: list[str]) -> Dates:
-    """The page's own printed date wins over the day of a feed time; the time is kept."""
+    """The page's own printed date wins over the day of a feed time; the time is kept, unless it is far
+    from that date (an old story reposted): then it is the page's time, not the story's."""
     if printed is not None and (found.published_at is None or found.published_at.date() != printed):
         found.published_date, found.date_source = printed.isoformat(), "printed-date"
+        if found.published_at is not None and abs((found.published_at.date() - printed).days) > STALE_DAYS:
+            found.page_published_at = found.page_published_at or found.published_at.isoformat()
+            found.published_at = None
     if found.published_at is None and found.published_date is None:
         warnings.append("no publication date")
     return found
