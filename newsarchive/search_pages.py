@@ -228,7 +228,7 @@ async def search_articles(db, args: SearchArgs) -> dict:
         "outlet": args.outlet, "person": args.person, "stubs": int(args.stubs),
         "facet_size": FACET_SIZE, "limit": PAGE_SIZE, "offset": (args.page - 1) * PAGE_SIZE,
     }
-    literal, linked = (await db.execute(SIZE_SQL, params)).rows[0]
+    literal, linked = await _size(db, args)
     if literal + linked > MANY:
         return await _many(db, args, params, entity, literal, linked)
     rows = (await db.execute(PAGE_SQL.format(order=SORTS[args.sort]), params)).rows
@@ -254,6 +254,23 @@ async def search_articles(db, args: SearchArgs) -> dict:
         "years": sorted((row[2], row[1]) for row in by_kind.get("year", [])),
         "results": await _page(db, by_kind.get("result", []), _highlighted(args.q, entity)),
     }
+
+
+# The archive is an immutable file: a query's size never changes while it is served, and paging or
+# filtering one search asks for it again. Bounded; the oldest entries leave first.
+_SIZES: dict[tuple[str, str, bool], tuple[int, int]] = {}
+SIZES_KEPT = 4096
+
+
+async def _size(db, args: SearchArgs) -> tuple[int, int]:
+    """How many articles a search matches through its words, and how many more through its name."""
+    key = (db.path or "", args.q, args.names)
+    if key not in _SIZES:
+        if len(_SIZES) >= SIZES_KEPT:
+            del _SIZES[next(iter(_SIZES))]
+        row = (await db.execute(SIZE_SQL, {"q": args.q, "names": int(args.names)})).rows[0]
+        _SIZES[key] = (row[0], row[1])
+    return _SIZES[key]
 
 
 async def _many(db, args: SearchArgs, params: dict, entity: dict | None, literal: int, linked: int) -> dict:
