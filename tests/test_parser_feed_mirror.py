@@ -676,3 +676,22 @@ def test_cdt_repost_of_an_old_article_is_dated_by_the_date_it_prints() -> None:
     assert (article.outlet, article.via) == ("某报", "China Digital Times")
     assert stored_dates(article) == (None, "2014-12-30")
     assert article.date_source == "printed-date"
+
+
+def test_an_ai2html_chart_gives_one_picture_and_no_label_paragraphs() -> None:
+    chart = (
+        "<div class='ai2html-boards'><div class='g-show-16u ai2html-artboard'><div class='g-artboard'>"
+        "<img class='g-aiImg' src='https://img.example.com/savings-large.jpg'>"
+        "<div class='g-GFX g-aiAbs g-aiPointText'><p class='g-pstyle0'>30</p></div>"
+        "<div class='g-GFX g-aiAbs g-aiPointText'><p class='g-pstyle1'>Savings as a share of income</p></div>"
+        "</div></div><div class='g-show-4u ai2html-artboard'><div class='g-artboard'>"
+        "<img class='g-aiImg' src='https://img.example.com/savings-small.jpg'>"
+        "<div class='g-GFX g-aiAbs g-aiPointText'><p class='g-pstyle1'>Forecasts</p></div></div></div></div>"
+    )
+    text = (
+        "<!--1600000000000-->\n[储蓄率的变化](https://nei.st/medium/wsj/savings)\n------\n"
+        f"<div>{chart}<p>一国的储蓄率多年来保持高位。</p><p>分析人士预计它将缓慢下降。</p></div>"
+    )
+    article = feed_mirror.parse(text, "t.md")
+    assert article.paragraphs == ["一国的储蓄率多年来保持高位。", "分析人士预计它将缓慢下降。"]
+    assert [image.src for image in article.images] == ["https://img.example.com/savings-large.jpg"]
