@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import groupby
 
 from selectolax.lexbor import LexborNode
 
@@ -66,16 +67,10 @@ def _without_repeated_runs(blocks: list[Block]) -> list[Block]:
     first: dict[str, int] = {}
     repeated = [first.setdefault(block.text, index) < index for index, block in enumerate(blocks)]
     kept: list[Block] = []
-    index = 0
-    while index < len(blocks):
-        end = index
-        while end < len(blocks) and repeated[end]:
-            end += 1
-        if end - index >= REPEATED_RUN:
-            index = end
-            continue
-        kept.extend(blocks[index:max(end, index + 1)])
-        index = max(end, index + 1)
+    for is_repeat, pairs in groupby(zip(blocks, repeated, strict=True), key=lambda pair: pair[1]):
+        run = [block for block, _ in pairs]
+        if not (is_repeat and len(run) >= REPEATED_RUN):
+            kept.extend(run)
     return kept
 
 
