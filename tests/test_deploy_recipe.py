@@ -12,7 +12,6 @@ import gzip
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,15 +20,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 90
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
