@@ -87,8 +87,9 @@ union all select * from (
   select 'outlet', count(*), o.slug, o.name, o.name_zh, null, null, null, null, null
   from hits join outlets o on o.id = hits.outlet_id group by o.id order by 2 desc, o.name limit :facet_size)
 union all select * from (
+  -- cross join: read the hits' people, not every person's articles (the planner's choice otherwise)
   select 'person', count(*), p.slug, p.name, p.name_zh, p.name_zh_hant, null, null, null, null
-  from hits join article_people ap on ap.article_id = hits.id join people p on p.id = ap.person_id
+  from hits cross join article_people ap on ap.article_id = hits.id join people p on p.id = ap.person_id
   group by p.id order by 2 desc, p.name limit :facet_size)
 union all select 'language', count(*), language, null, null, null, null, null, null, null
   from hits group by language
