@@ -87,10 +87,12 @@ union all select * from (
   select 'outlet', count(*), o.slug, o.name, o.name_zh, null, null, null, null, null
   from hits join outlets o on o.id = hits.outlet_id group by o.id order by 2 desc, o.name limit :facet_size)
 union all select * from (
-  -- cross join: read the hits' people, not every person's articles (the planner's choice otherwise)
-  select 'person', count(*), p.slug, p.name, p.name_zh, p.name_zh_hant, null, null, null, null
-  from hits cross join article_people ap on ap.article_id = hits.id join people p on p.id = ap.person_id
-  group by p.id order by 2 desc, p.name limit :facet_size)
+  -- cross join: read the hits' people, not every person's articles (the planner's choice otherwise);
+  -- counted per person first, so only the counted people are looked up
+  select 'person', c.n, p.slug, p.name, p.name_zh, p.name_zh_hant, null, null, null, null
+  from (select ap.person_id, count(*) as n from hits cross join article_people ap on ap.article_id = hits.id
+        group by ap.person_id) c
+  join people p on p.id = c.person_id order by 2 desc, p.name limit :facet_size)
 union all select 'language', count(*), language, null, null, null, null, null, null, null
   from hits group by language
 union all select 'year', count(*), substr(published_date, 1, 4), null, null, null, null, null, null, null
