@@ -264,9 +264,10 @@ class _Kept:
 
 
 _SIZES = _Kept(4096)  # (query, names) -> sizes
-# search but its page -> counts, facets and (once paged through) its stories in order, weighed by the
-# stories: about 20 MB
+# search but its page -> counts, facets and (once paged through) its stories in order, weighed in stories
+# (~100 bytes each; counts and facets ~12 kB, as much as 128 stories): about 20 MB in all
 _OUTCOMES = _Kept(200_000)
+COUNTS_WEIGHT = 128
 
 
 async def _size(db, args: SearchArgs) -> tuple[int, int]:
@@ -289,11 +290,11 @@ async def _outcome(db, args: SearchArgs, params: dict) -> tuple[dict, list[tuple
         for row in (await db.execute(PAGE_SQL.format(order=order), params)).rows:
             by_kind.setdefault(row[0], []).append(row)
         counts = _counts(by_kind)
-        _OUTCOMES.put(db, key, (counts, None))
+        _OUTCOMES.put(db, key, (counts, None), weight=COUNTS_WEIGHT)
         return counts, [tuple(row[2:5]) for row in sorted(by_kind.get("result", []), key=lambda row: row[1])]
     if ordered is None:  # paging through it: every story in order, once
         ordered = [tuple(row) for row in (await db.execute(ORDER_SQL.format(order=order), params)).rows]
-        _OUTCOMES.put(db, key, (counts, ordered), weight=len(ordered) + 1)
+        _OUTCOMES.put(db, key, (counts, ordered), weight=COUNTS_WEIGHT + len(ordered))
     return counts, ordered[params["offset"]:params["offset"] + PAGE_SIZE]
 
 
