@@ -9,7 +9,7 @@ rank last; reposts of one text (same body_key) show as one result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from newsarchive.search_text import RANK_WEIGHTS, name_key, search_snippet
@@ -87,18 +87,24 @@ union all select * from (
   select 'outlet', count(*), o.slug, o.name, o.name_zh, null, null, null, null, null
   from hits join outlets o on o.id = hits.outlet_id group by o.id order by 2 desc, o.name limit :facet_size)
 union all select * from (
-  select 'person', count(*), p.slug, p.name, p.name_zh, p.name_zh_hant, null, null, null, null
-  from hits join article_people ap on ap.article_id = hits.id join people p on p.id = ap.person_id
-  group by p.id order by 2 desc, p.name limit :facet_size)
+  -- cross join: read the hits' people, not every person's articles (the planner's choice otherwise);
+  -- counted per person first, so only the counted people are looked up
+  select 'person', c.n, p.slug, p.name, p.name_zh, p.name_zh_hant, null, null, null, null
+  from (select ap.person_id, count(*) as n from hits cross join article_people ap on ap.article_id = hits.id
+        group by ap.person_id) c
+  join people p on p.id = c.person_id order by 2 desc, p.name limit :facet_size)
 union all select 'language', count(*), language, null, null, null, null, null, null, null
   from hits group by language
 union all select 'year', count(*), substr(published_date, 1, 4), null, null, null, null, null, null, null
   from hits where published_date is not null group by 3
 union all select * from (
-  select 'result', row_number() over (), s.id, s.literal, s.shown_copies, a.language, a.published_date,
-    o.name, o.name_zh, a.version_count
-  from (select * from stories order by {order} limit :limit offset :offset) s
-  join articles a on a.id = s.id left join outlets o on o.id = a.outlet_id)
+  select 'result', row_number() over (), id, literal, shown_copies, null, null, null, null, null
+  from (select * from stories order by {order} limit :limit offset :offset))
+"""
+
+# A search's stories in order (at most MANY), for paging through it: its pages are slices of them.
+ORDER_SQL = HITS_SQL + """
+select id, literal, shown_copies from stories order by {order}
 """
 
 # Searches matching more articles than this are not ranked, grouped or faceted as a whole: each of those
@@ -119,27 +125,25 @@ select (select count(*) from matches),
 # exists.
 MANY_SQL = SIZE_SQL[:SIZE_SQL.index("\nselect (select count(*)")] + """,
 hits as (
-  select a.id, a.id in (select id from matches) as literal, a.is_stub, a.published_date
+  select a.id, a.id in (select id from matches) as literal, a.copies, a.is_stub, a.published_date
   from articles a indexed by {index}
   where (a.id in (select id from matches) or a.id in (select id from linked))
     and (a.copies = 1 or a.id = (select min(b.id) from articles b where b.body_key = a.body_key))
     and """ + FILTERS + """
 )
-select 'result', row_number() over (), h.id, h.literal, a.copies, a.language, a.published_date,
-  o.name, o.name_zh, a.version_count
-from (select * from hits order by {order} limit :limit offset :offset) h
-join articles a on a.id = h.id left join outlets o on o.id = a.outlet_id
+select id, literal, copies from hits order by {order} limit :limit offset :offset
 """
 MANY_ORDERS = {"relevance": ("is_stub, published_date desc, id", "articles_listing"),  # stubs last
                "newest": ("published_date desc, id desc", "articles_date"),
                "oldest": ("published_date, id", "articles_date")}
 
-# Titles, snippets and "also in" for the few results on the page.
+# What the few results on the page show: titles, snippets, outlet, date and "also in".
 RESULT_DETAILS_SQL = """
-select a.id, a.title, a.summary, a.body, a.body_key, a.is_stub, a.is_excerpt,
+select a.id, a.title, a.summary, a.body, a.body_key, a.is_stub, a.is_excerpt, a.language, a.published_date,
+  a.version_count, outlet.name as outlet, outlet.name_zh as outlet_zh,
   (select group_concat(name, ', ') from (select distinct o.name from articles b join outlets o
      on o.id = b.outlet_id where b.body_key = a.body_key and b.id != a.id)) as also_in
-from articles a where a.id in ({ids})
+from articles a left join outlets outlet on outlet.id = a.outlet_id where a.id in ({ids})
 """
 
 
@@ -231,46 +235,86 @@ async def search_articles(db, args: SearchArgs) -> dict:
     literal, linked = await _size(db, args)
     if literal + linked > MANY:
         return await _many(db, args, params, entity, literal, linked)
-    rows = (await db.execute(PAGE_SQL.format(order=SORTS[args.sort]), params)).rows
-    by_kind: dict[str, list] = {}
-    for row in rows:
-        by_kind.setdefault(row[0], []).append(row)
-    total = by_kind["total"][0]
+    counts, shown = await _outcome(db, args, params)
+    return {"args": args, "entity": entity, "many": False, **counts,
+            "results": await _page(db, shown, _highlighted(args.q, entity))}
+
+
+class _Kept:
+    """What searches give, kept per process for a file served immutable (scripts/serve.sh opens it so):
+    it never changes while served, and paging through a search or coming back to it asks again. Bounded
+    by weight (a value's size); the oldest entries leave first."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.weight, self.values = limit, 0, {}
+
+    def get(self, db, key: tuple, default: object = None) -> object:
+        """The value kept for key in db's file; never one for a file that may change."""
+        return default if db.is_mutable else self.values.get((db.path, *key), (default, 0))[0]
+
+    def put(self, db, key: tuple, value: object, weight: int = 1) -> None:
+        if db.is_mutable:
+            return
+        key = (db.path, *key)
+        self.weight -= self.values.pop(key, (None, 0))[1]
+        self.values[key] = (value, weight)
+        self.weight += weight
+        while self.weight > self.limit:
+            self.weight -= self.values.pop(next(iter(self.values)))[1]
+
+
+_SIZES = _Kept(4096)  # (query, names) -> sizes
+# search but its page -> counts, facets and (once paged through) its stories in order, weighed in stories
+# (~100 bytes each; counts and facets ~12 kB, as much as 128 stories): about 20 MB in all
+_OUTCOMES = _Kept(200_000)
+COUNTS_WEIGHT = 128
+
+
+async def _size(db, args: SearchArgs) -> tuple[int, int]:
+    """How many articles a search matches through its words, and how many more through its name."""
+    size = _SIZES.get(db, (args.q, args.names))
+    if size is None:
+        row = (await db.execute(SIZE_SQL, {"q": args.q, "names": int(args.names)})).rows[0]
+        size = (row[0], row[1])
+        _SIZES.put(db, (args.q, args.names), size)
+    return size
+
+
+async def _outcome(db, args: SearchArgs, params: dict) -> tuple[dict, list[tuple]]:
+    """A search's counts and facets, and its page's stories in order as (id, literal, shown copies)."""
+    key = (replace(args, page=1),)
+    counts, ordered = _OUTCOMES.get(db, key, (None, None))
+    order = SORTS[args.sort]
+    if counts is None:  # a first look: counts, facets and the page's results in one statement
+        by_kind: dict[str, list] = {}
+        for row in (await db.execute(PAGE_SQL.format(order=order), params)).rows:
+            by_kind.setdefault(row[0], []).append(row)
+        counts = _counts(by_kind)
+        _OUTCOMES.put(db, key, (counts, None), weight=COUNTS_WEIGHT)
+        return counts, [tuple(row[2:5]) for row in sorted(by_kind.get("result", []), key=lambda row: row[1])]
+    if ordered is None:  # paging through it: every story in order, once
+        ordered = [tuple(row) for row in (await db.execute(ORDER_SQL.format(order=order), params)).rows]
+        _OUTCOMES.put(db, key, (counts, ordered), weight=COUNTS_WEIGHT + len(ordered))
+    return counts, ordered[params["offset"]:params["offset"] + PAGE_SIZE]
+
+
+def _counts(by_kind: dict[str, list]) -> dict:
+    """The counts and facets among PAGE_SQL's rows."""
+    total, stories = by_kind["total"][0], by_kind["stories"][0][1]
     return {
-        "args": args,
-        "entity": entity,
-        "many": False,
         "total": total[1],
         "literal": total[2] or 0,
         "linked": total[1] - (total[2] or 0),
         "stubs": total[3] or 0,
-        "stories": by_kind["stories"][0][1],
-        "pages": max(1, -(-by_kind["stories"][0][1] // PAGE_SIZE)),
+        "stories": stories,
+        "pages": max(1, -(-stories // PAGE_SIZE)),
         "outlets": [dict(zip(("n", "slug", "name", "name_zh"), row[1:5], strict=True))
                     for row in by_kind.get("outlet", [])],
         "people": [dict(zip(("n", "slug", "name", "name_zh", "name_zh_hant"), row[1:6], strict=True))
                    for row in by_kind.get("person", [])],
         "languages": {row[2]: row[1] for row in by_kind.get("language", [])},
         "years": sorted((row[2], row[1]) for row in by_kind.get("year", [])),
-        "results": await _page(db, by_kind.get("result", []), _highlighted(args.q, entity)),
     }
-
-
-# The archive is an immutable file: a query's size never changes while it is served, and paging or
-# filtering one search asks for it again. Bounded; the oldest entries leave first.
-_SIZES: dict[tuple[str, str, bool], tuple[int, int]] = {}
-SIZES_KEPT = 4096
-
-
-async def _size(db, args: SearchArgs) -> tuple[int, int]:
-    """How many articles a search matches through its words, and how many more through its name."""
-    key = (db.path or "", args.q, args.names)
-    if key not in _SIZES:
-        if len(_SIZES) >= SIZES_KEPT:
-            del _SIZES[next(iter(_SIZES))]
-        row = (await db.execute(SIZE_SQL, {"q": args.q, "names": int(args.names)})).rows[0]
-        _SIZES[key] = (row[0], row[1])
-    return _SIZES[key]
 
 
 async def _many(db, args: SearchArgs, params: dict, entity: dict | None, literal: int, linked: int) -> dict:
@@ -288,18 +332,19 @@ async def _many(db, args: SearchArgs, params: dict, entity: dict | None, literal
         "total": literal + linked, "literal": literal, "linked": linked, "stubs": 0,
         "stories": literal + linked, "pages": pages,
         "outlets": [], "people": [], "languages": {}, "years": [],
-        "results": await _page(db, results[:PAGE_SIZE], _highlighted(args.q, entity)),
+        "results": await _page(db, [tuple(row) for row in results[:PAGE_SIZE]], _highlighted(args.q, entity)),
     }
 
 
-async def _page(db, results: list, q: str) -> list[dict]:
-    """The page's results with titles, snippets and the other outlets of their text."""
-    results = sorted(results, key=lambda row: row[1])
+async def _page(db, shown: list[tuple], q: str) -> list[dict]:
+    """The page's results, (id, literal, copies) in order, with titles, snippets and the other outlets of
+    their text."""
     details = {}
-    if results:
-        ids = ", ".join(str(int(row[2])) for row in results)
+    if shown:
+        ids = ", ".join(str(int(article_id)) for article_id, _, _ in shown)
         details = {row["id"]: row for row in (await db.execute(RESULT_DETAILS_SQL.format(ids=ids))).rows}
-    return [_result(row, details[row[2]], q) for row in results]
+    return [_result(article_id, literal, copies, details[article_id], q)
+            for article_id, literal, copies in shown]
 
 
 def _highlighted(q: str, entity: dict | None) -> str:
@@ -308,11 +353,12 @@ def _highlighted(q: str, entity: dict | None) -> str:
     return " OR ".join([q, *(f'"{name}"' for name in names)])
 
 
-def _result(row, detail, q: str) -> dict:
+def _result(article_id: int, literal: int, copies: int, detail, q: str) -> dict:
     text = (detail["summary"] + "\n" if detail["summary"] else "") + detail["body"]
     return {
-        "id": row[2], "literal": bool(row[3]), "copies": row[4], "language": row[5],
-        "published_date": row[6], "outlet": row[7], "outlet_zh": row[8], "versions": row[9],
+        "id": article_id, "literal": bool(literal), "copies": copies, "language": detail["language"],
+        "published_date": detail["published_date"], "versions": detail["version_count"],
+        "outlet": detail["outlet"], "outlet_zh": detail["outlet_zh"],
         "is_stub": bool(detail["is_stub"]), "is_excerpt": bool(detail["is_excerpt"]),
         "also_in": detail["also_in"],
         "title_html": search_snippet(detail["title"], q, None),

@@ -119,6 +119,16 @@ def _fold_char(char: str) -> str:
 
 def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     """(start, end, folded term) of every match, in positions of the original text."""
+    # Line by line: no term and no folding step (NFKC, lower-casing, phrase conversion) crosses a line
+    # break, and most lines of a long text need only the cheap checks, not the whole text's folding.
+    spans, offset = [], 0
+    for line in text.split("\n"):
+        spans += [(offset + start, offset + end, term) for start, end, term in _line_spans(line, pattern)]
+        offset += len(line) + 1
+    return spans
+
+
+def _line_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     # The word-level conversion keeps lengths; when NFKC and lower-casing do too (almost always), the
     # folded text's positions are the original's. Otherwise fold character by character to map them.
     folded = to_simplified(nfkc(text).lower())
