@@ -109,6 +109,7 @@ NYT_BIO = re.compile(
 VOA_DATED_CREDIT = re.compile(r"\d{4}\s*年")
 RFA_BRACKET_CREDIT = re.compile(
     r"[（(][^（）()]{0,30}(?:摄|攝|图/|圖/|网|網|社|Public Domain|截图|提供)[^（）()]{0,30}[)）]\s*$")
+ZAOBAO_BRACKET_CREDIT = re.compile(r"[。！？”」]\s*[（(](?![左右中][)）])[^（）()]{2,30}[)）]\s*$")
 SOURCE_LINE = re.compile(r"^(?:来源|來源)\s*[:：]\s*([^\s，,；;（(“”]+)")
 REPOSTED_FROM = re.compile(r"^[（(](?:转自|轉自)[:：]?\s*([^，,；;（()）\s]+)")
 ECONOMIST_BYLINE = re.compile(r"itemProp=\"byline\"[^>]*>\s*[Bb]y\s+[A-Z]")
@@ -392,6 +393,8 @@ IMAGE_CHECKS: dict[str, Callable[[dict, dict], bool]] = {
         bool(SCREEN_READER_LABEL.match(i["caption"] or "") or SCREEN_READER_LABEL.match(i["credit"] or ""))),
     "images: VOA credit holding the photo's date (路透社2020年5月1日资料照)": lambda r, i: (
         r["outlet"] == "voice-of-america" and bool(VOA_DATED_CREDIT.search(i["credit"] or ""))),
+    "images: Zaobao source in brackets after the caption's last sentence (。（X）)": lambda r, i: (
+        r["outlet"] == "lianhe-zaobao" and bool(ZAOBAO_BRACKET_CREDIT.search(i["caption"] or ""))),
     "images: RFA source in brackets left at the caption's end (（记者X摄）)": lambda r, i: (
         r["outlet"] == "radio-free-asia" and bool(RFA_BRACKET_CREDIT.search(i["caption"] or ""))),
 }

@@ -764,3 +764,9 @@ def test_epoch_times_repost_line_credits_the_original_outlet() -> None:
     article = parse_fixture("epoch_repost_line.md")
     assert (article.outlet, article.via) == ("Voice of America", "The Epoch Times")
     assert article.paragraphs[-1] == "（转自美国之音，有删节）"  # the page's own note stays in the text
+
+
+def test_zaobao_source_after_the_caption_is_the_credit_and_a_position_stays() -> None:
+    first, second = parse_fixture("zaobao_caption_bracket.md").images
+    assert (first.caption, first.credit) == ("渡轮驶离码头。", "某某新闻")
+    assert (second.caption, second.credit) == ("船长（左）与乘客交谈。", None)
