@@ -770,3 +770,17 @@ def test_zaobao_source_after_the_caption_is_the_credit_and_a_position_stays() ->
     first, second = parse_fixture("zaobao_caption_bracket.md").images
     assert (first.caption, first.credit) == ("渡轮驶离码头。", "某某新闻")
     assert (second.caption, second.credit) == ("船长（左）与乘客交谈。", None)
+
+
+@pytest.mark.parametrize(
+    ("byline", "bios", "expected"),
+    [
+        (["林一木"], [("Jane Roe", None)], ["林一木", "Jane Roe"]),  # a co-writer named only in a bio
+        (["王五"], [("王五", "Wang Wu")], ["王五"]),
+        (["Wang Wu"], [("王五", "Wang Wu")], ["Wang Wu"]),  # the bio's other form of the byline's name
+        (["罗杰·陈"], [("Roger Chen", None)], ["罗杰·陈"]),  # a transliterated byline's own bio in Latin
+        (["Janet Robertson"], [("Janet Roberts", None)], ["Janet Robertson"]),  # a bio's cut-off name
+    ],
+)
+def test_bio_writers_join_the_byline_once(byline: list[str], bios: list, expected: list[str]) -> None:
+    assert bylines.with_bio_authors(byline, bios) == expected

@@ -230,13 +230,26 @@ def with_bio_authors(authors: list[str], bios: list[tuple[str, str | None]]) -> 
     """The byline's authors plus every writer with a closing bio whom the byline does not name already
     (under either form of the name): a co-writer named only at the end is an author too."""
     known = {name.casefold() for name in authors}
+    named = [({name.casefold()} | ({alias.casefold()} if alias else set()), name) for name, alias in bios]
+    # A byline in transliteration ("罗杰·科恩") whose bio gives the name only in Latin letters ("Roger
+    # Cohen"): that bio is the byline writer's own, not a co-writer's.
+    unmatched = [a for a in authors if "·" in a and not any(a.casefold() in forms for forms, _ in named)]
     result = list(authors)
-    for name, alias in bios:
-        forms = {name.casefold()} | ({alias.casefold()} if alias else set())
-        if not forms & known:
+    for forms, name in named:
+        if forms & known or any(_same_but_cut(name.casefold(), other) for other in known):
+            continue
+        if unmatched and name.isascii():
+            unmatched.pop(0)
+        else:
             result.append(name)
         known |= forms
     return result
+
+
+def _same_but_cut(one: str, other: str) -> bool:
+    """One name the other with its end cut off (a bio's typo: "Somini Sengupt" for "Somini Sengupta")."""
+    short, long = sorted((one, other), key=len)
+    return len(short) >= 8 and long.startswith(short)
 
 
 def split_authors(text: str) -> list[str]:
