@@ -97,6 +97,25 @@ GRAPHICS_LINK = re.compile(r"^(?:https?://)?tmsnrt\.rs/\S+$")
 MARKDOWN_BOLD = re.compile(r"^\*\*[^*]+\*\*$")
 EPOCH_CLOSING_CREDIT = re.compile(
     r"[（(](?![左右中前后上下][一二三四五六起]?[)）])(?!\d{4}年)[^（）()]{1,60}[)）]\s*$")
+# Found by the fifth round's reading: CNA's foreign-wire stories credited only to a translator; CNA's
+# column box byline; NYT bios naming a co-writer; a photo's date as VOA's credit; RFA's bracketed
+# sources; CDT's "来源：" lines; the Economist's aside byline and picture credits; CCTV digest titles.
+CNA_WIRE_DATELINE = re.compile(r"^[^（(]{0,30}[（(]中央社[^（）()]{0,30}綜合外電")
+CNA_TRANSLATOR_CREDIT = re.compile(
+    r"[（(](?:譯者|译者|實習編譯|实习编译|編譯|编译)\s*[:：]?\s*[\u4e00-\u9fff]{2}")
+CNA_COLUMN_BYLINE = re.compile(r"class=\"author\"[^>]*>\s*中央社[^<]{0,12}(?:特派員|記者)")
+NYT_BIO = re.compile(
+    r"^(?P<who>[^，。()（）《》]{2,60}?)\s*(?:[(（](?P<aka>[^()（）]{2,40})[)）])?\s*(?:是|为)《纽约时报》")
+VOA_DATED_CREDIT = re.compile(r"\d{4}\s*年")
+RFA_BRACKET_CREDIT = re.compile(
+    r"[（(][^（）()]{0,30}(?:摄|攝|图/|圖/|网|網|社|Public Domain|截图|提供)[^（）()]{0,30}[)）]\s*$")
+ZAOBAO_BRACKET_CREDIT = re.compile(r"[。！？”」]\s*[（(](?![左右中][)）])[^（）()]{2,30}[)）]\s*$")
+SOURCE_LINE = re.compile(r"^(?:来源|來源)\s*[:：]\s*([^\s，,；;（(“”]+)")
+REPOSTED_FROM = re.compile(r"^[（(](?:转自|轉自)[:：]?\s*([^，,；;（()）\s]+)")
+ECONOMIST_BYLINE = re.compile(r"itemProp=\"byline\"[^>]*>\s*[Bb]y\s+[A-Z]")
+ECONOMIST_PICTURE_CREDIT = re.compile(r"^(?:images?|illustrations?|photographs?|photos?)\s*:", re.I)
+SCREEN_READER_LABEL = re.compile(r"^(?:Image caption|图片版权|圖片版權|Image copyright|媒体播放器不支持)")
+DIGEST_RUN_ON_TITLE = re.compile(r"新闻联播 文字版\S")
 
 
 def main() -> None:
@@ -153,14 +172,17 @@ def report(conn: sqlite3.Connection, corpus: Path | None = None) -> tuple[dict[s
 def _articles(conn: sqlite3.Connection) -> Iterator[dict]:
     columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
     stub = "a.is_stub" if "is_stub" in columns else "NULL"
+    translators = "a.translators" if "translators" in columns else "'[]'"
     query = (
-        f"SELECT a.id, a.title, a.body, a.authors, a.url, a.published_date, {stub} AS is_stub,"
+        f"SELECT a.id, a.title, a.body, a.authors, {translators} AS translators, a.url, a.published_date,"
+        f" {stub} AS is_stub,"
         " o.slug AS outlet, o.kind AS outlet_kind, v.slug AS via FROM articles a"
         " LEFT JOIN outlets o ON o.id = a.outlet_id LEFT JOIN outlets v ON v.id = a.via_id"
     )
     for row in conn.execute(query):
         item = dict(row)
         item["authors"] = json.loads(item["authors"] or "[]")
+        item["translators"] = json.loads(item["translators"] or "[]")
         yield item
 
 
@@ -259,6 +281,30 @@ def _wire_copy_credited_to_carrier(row: dict) -> bool:
     return match is not None and AGENCY_SLUGS[match.group(1)[:2]] != row["outlet"]
 
 
+def _cna_wire_story_uncredited(row: dict) -> bool:
+    """A CNA foreign-wire story (綜合外電) that names neither an author nor a translator."""
+    return (row["outlet"] == "central-news-agency" and not row["authors"] and not row["translators"]
+            and CNA_WIRE_DATELINE.match(row["body"][:60]) is not None)
+
+
+def _source_line_outlet_uncredited(row: dict) -> bool:
+    """A CDT repost whose opening "来源：X" line names a curated outlet that is not credited."""
+    if row["outlet"] not in ("china-digital-times", None) or row["via"] is not None:
+        return False
+    for paragraph in _paragraphs(row)[:2]:
+        if (m := SOURCE_LINE.match(paragraph)) and OUTLETS.resolve(m.group(1)) is not None:
+            return True
+    return False
+
+
+def _epoch_repost_uncredited(row: dict) -> bool:
+    """An Epoch Times page closing with "（转自X）" where X is a curated outlet, credited to Epoch Times."""
+    if row["outlet"] != "the-epoch-times" or row["via"] is not None:
+        return False
+    m = REPOSTED_FROM.match(_paragraphs(row)[-1])
+    return m is not None and OUTLETS.resolve(m.group(1)) is not None
+
+
 def _paragraphs(row: dict) -> list[str]:
     return row["body"].split("\n\n")
 
@@ -317,6 +363,13 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "body: Markdown bold markers around a paragraph (**…**)": lambda r: any(
         MARKDOWN_BOLD.match(p) for p in _paragraphs(r)),
     "body: three or more paragraphs repeated in a row": _repeated_run,
+    "authors: CNA foreign-wire story (綜合外電), neither author nor translator": _cna_wire_story_uncredited,
+    "repost: CDT source line (来源：X) names a curated outlet, not credited": _source_line_outlet_uncredited,
+    "repost: Epoch Times story reposted from an outlet (（转自X）), not credited": _epoch_repost_uncredited,
+    "title: CCTV 新闻联播 digest title with its headlines run on (cut off)": lambda r: bool(
+        DIGEST_RUN_ON_TITLE.search(r["title"])),
+    "body: Economist picture credit line as the last paragraph (Images: …)": lambda r: (
+        r["outlet"] == "the-economist" and bool(ECONOMIST_PICTURE_CREDIT.match(_paragraphs(r)[-1]))),
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
 }
@@ -336,6 +389,14 @@ IMAGE_CHECKS: dict[str, Callable[[dict, dict], bool]] = {
     "images: BBC caption all ASCII (alt text; an upper bound)": lambda r, i: (
         r["outlet"] == "bbc" and bool(i["caption"]) and i["caption"].isascii()),
     "images: invisible characters in the caption": lambda r, i: bool(INVISIBLE.search(i["caption"] or "")),
+    "images: BBC screen-reader label in a caption or credit (Image caption, 图片版权)": lambda r, i: (
+        bool(SCREEN_READER_LABEL.match(i["caption"] or "") or SCREEN_READER_LABEL.match(i["credit"] or ""))),
+    "images: VOA credit holding the photo's date (路透社2020年5月1日资料照)": lambda r, i: (
+        r["outlet"] == "voice-of-america" and bool(VOA_DATED_CREDIT.search(i["credit"] or ""))),
+    "images: Zaobao source in brackets after the caption's last sentence (。（X）)": lambda r, i: (
+        r["outlet"] == "lianhe-zaobao" and bool(ZAOBAO_BRACKET_CREDIT.search(i["caption"] or ""))),
+    "images: RFA source in brackets left at the caption's end (（记者X摄）)": lambda r, i: (
+        r["outlet"] == "radio-free-asia" and bool(RFA_BRACKET_CREDIT.search(i["caption"] or ""))),
 }
 
 IMAGE_CLASSES = [
@@ -427,6 +488,33 @@ def _alt_text_as_caption(row: dict, raw: str) -> bool:
     return any(image["caption"] in hidden for image in row["images"] if image["caption"])
 
 
+def _cna_translator_lost(row: dict, raw: str) -> bool:
+    """CNA's closing credit names a translator ("（譯者：X/核稿：Y）"); none is stored."""
+    return not row["translators"] and any(
+        CNA_TRANSLATOR_CREDIT.search(p[-70:]) for p in _raw_paragraphs(raw)[-8:])
+
+
+def _cna_column_byline_lost(row: dict, raw: str) -> bool:
+    return not row["authors"] and CNA_COLUMN_BYLINE.search(raw) is not None
+
+
+def _nyt_bio_writer_missing(row: dict, raw: str) -> bool:
+    """A writer's bio closing the article ("X(Y)是《纽约时报》记者") names someone the authors lack."""
+    known = {name.casefold() for name in row["authors"]}
+    for paragraph in _raw_paragraphs(raw)[-6:]:
+        m = NYT_BIO.match(paragraph)
+        if m is None:
+            continue
+        names = [n.strip() for n in re.split(r"和|、|,|，", m.group("who")) if n.strip()]
+        if not any(n.casefold() in known for n in names) and (m.group("aka") or "").casefold() not in known:
+            return True
+    return False
+
+
+def _economist_byline_lost(row: dict, raw: str) -> bool:
+    return not row["authors"] and ECONOMIST_BYLINE.search(raw) is not None
+
+
 def _related_gallery_kept(row: dict, raw: str) -> bool:
     """A picture of DW's "相关图集" (a gallery of another story) stored as the article's (a picture the
     article shows before the gallery is its own, even when the gallery repeats it)."""
@@ -456,6 +544,13 @@ RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
                                                                      _related_gallery_kept),
     "raw: CNA release code names another day than the stored date": ({"central-news-agency"},
                                                                      _cna_release_date_differs),
+    "raw: CNA translator credit (譯者/編譯), no translator stored": ({"central-news-agency"},
+                                                                 _cna_translator_lost),
+    "raw: CNA column box byline (中央社駐X特派員Y／date), no author": ({"central-news-agency"},
+                                                                  _cna_column_byline_lost),
+    "raw: NYT closing bio names a writer the authors lack": ({"the-new-york-times-chinese"},
+                                                             _nyt_bio_writer_missing),
+    "raw: Economist aside byline (by X), no author stored": ({"the-economist"}, _economist_byline_lost),
 }
 
 

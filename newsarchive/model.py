@@ -39,6 +39,9 @@ class ParsedArticle:
     date_source: str | None = None
     page_published_at: str | None = None  # a republisher page's own date, not the story's
     authors: list[str] = field(default_factory=list)
+    # Translators named in a closing credit (譯者/编译): never authors, kept apart so that a wire story
+    # credited only to its translator still names who put it into Chinese.
+    translators: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     summary: str | None = None
     images: list[Image] = field(default_factory=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS articles (
     date_source TEXT,
     page_published_at TEXT,
     authors TEXT NOT NULL DEFAULT '[]',
+    -- Translators a closing credit names (譯者/编译): not authors; a wire story may name only them.
+    translators TEXT NOT NULL DEFAULT '[]',
     tags TEXT NOT NULL DEFAULT '[]',
     summary TEXT,
     body TEXT NOT NULL,

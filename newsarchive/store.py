@@ -36,7 +36,7 @@ ARTICLE_CHILDREN = ["images", "links", *LINK_TABLES, "candidate_mentions"]
 # The article columns a version carries (everything but identity and provenance).
 CONTENT_COLUMNS = ["fingerprint", "format", "title", "language", "outlet_id", "via_id", "url", "original_url",
                    "published_at", "published_date", "published_month", "date_source", "page_published_at",
-                   "authors", "tags", "summary", "body", "word_count", "is_stub", "is_excerpt",
+                   "authors", "translators", "tags", "summary", "body", "word_count", "is_stub", "is_excerpt",
                    "url_key", "body_key"]
 FTS_INSERT = (f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
               f"VALUES (:rowid, {', '.join(':' + c for c in FTS_COLUMNS)})")
@@ -246,6 +246,7 @@ class ArchiveWriter:
             "date_source": article.date_source,
             "page_published_at": article.page_published_at,
             "authors": _json(article.authors),
+            "translators": _json(article.translators),
             "tags": _json(article.tags),
             "summary": article.summary,
             "body": article.body,

@@ -695,3 +695,92 @@ def test_an_ai2html_chart_gives_one_picture_and_no_label_paragraphs() -> None:
     article = feed_mirror.parse(text, "t.md")
     assert article.paragraphs == ["一国的储蓄率多年来保持高位。", "分析人士预计它将缓慢下降。"]
     assert [image.src for image in article.images] == ["https://img.example.com/savings-large.jpg"]
+
+
+# --- fifth round: layouts found by reading ---------------------------------------------------------
+
+
+def test_cna_wire_story_names_its_translators_apart_from_authors() -> None:
+    article = parse_fixture("cna_wire_translator.md")
+    assert article.authors == []  # a translator is not an author
+    assert article.translators == ["林小華", "陳大同"]  # the editor (核稿) is neither
+    assert article.paragraphs[-1] == "船長表示，新渡輪在冬季也能照常航行。"
+
+
+def test_cna_column_box_names_the_correspondent_and_the_day() -> None:
+    article = parse_fixture("cna_column_box.md")
+    assert article.authors == ["林小華"]
+    assert stored_dates(article) == ("2020-12-23T02:00:00Z", "2020-12-22")  # the day the box prints
+    assert article.date_source == "printed-date"
+    assert "特派員" not in article.body
+
+
+def test_nyt_closing_bios_make_every_writer_an_author_but_not_contributors() -> None:
+    article = parse_fixture("nyt_closing_bios.md")
+    assert article.authors == ["Jane Roe", "林一木"]  # the byline's, then the co-writer named in a bio
+    assert article.translators == ["陈大同"]
+    assert article.paragraphs == [
+        "停航半年后，港口城市的夜班渡轮周四恢复运行。", "一名乘客说，她每天都要坐渡轮上班。"]
+
+
+def test_voa_photo_date_stays_in_the_caption() -> None:
+    first, second = parse_fixture("voa_caption_date.md").images
+    assert (first.caption, first.credit) == ("码头上的起重机。（2019年3月1日资料照）", "美联社")
+    assert (second.caption, second.credit) == ("港口的夜景（2020年9月30日资料照片）", None)
+
+
+def test_rfa_bracketed_source_is_the_credit_and_a_name_in_brackets_stays() -> None:
+    first, second = parse_fixture("rfa_caption_bracket.md").images
+    assert (first.caption, first.credit) == ("学校屋顶上的太阳能板。", "图/某基金会脸书")
+    assert (second.caption, second.credit) == ("镇长林一木（Mu Lin）", None)
+
+
+def test_cdt_source_line_naming_an_outlet_credits_it() -> None:
+    article = parse_fixture("cdt_source_line.md")
+    assert (article.outlet, article.via) == ("Xinhua News Agency", "China Digital Times")
+
+
+def test_cdt_source_line_naming_no_outlet_leaves_the_post_alone() -> None:
+    text = (FIXTURES / "cdt_source_line.md").read_text(encoding="utf-8")
+    text = text.replace("来源：新华社", "来源：某某读书会")
+    article = feed_mirror.parse(text, "cdt_source_line.md")
+    assert article.via is None and article.paragraphs[0].startswith("来源：某某读书会")
+
+
+def test_economist_aside_byline_and_closing_picture_credit() -> None:
+    article = parse_fixture("economist_aside_byline.md")
+    assert article.authors == ["Jane Roe", "John Doe"]  # the place after "|" is no author
+    assert article.paragraphs == ["The lamp was lit every night for a hundred years.",
+                                  "This winter it will be lit by a timer."]
+
+
+def test_cctv_digest_title_is_the_date_and_programme_not_run_on_headlines() -> None:
+    article = parse_fixture("cctv_digest_title.md")
+    assert article.title == "2020-12-26 新闻联播 文字版"
+    assert article.paragraphs == ["一座港口恢复运作", "一条铁路全线通车", "又一批新能源公交车上路"]
+
+
+def test_epoch_times_repost_line_credits_the_original_outlet() -> None:
+    article = parse_fixture("epoch_repost_line.md")
+    assert (article.outlet, article.via) == ("Voice of America", "The Epoch Times")
+    assert article.paragraphs[-1] == "（转自美国之音，有删节）"  # the page's own note stays in the text
+
+
+def test_zaobao_source_after_the_caption_is_the_credit_and_a_position_stays() -> None:
+    first, second = parse_fixture("zaobao_caption_bracket.md").images
+    assert (first.caption, first.credit) == ("渡轮驶离码头。", "某某新闻")
+    assert (second.caption, second.credit) == ("船长（左）与乘客交谈。", None)
+
+
+@pytest.mark.parametrize(
+    ("byline", "bios", "expected"),
+    [
+        (["林一木"], [("Jane Roe", None)], ["林一木", "Jane Roe"]),  # a co-writer named only in a bio
+        (["王五"], [("王五", "Wang Wu")], ["王五"]),
+        (["Wang Wu"], [("王五", "Wang Wu")], ["Wang Wu"]),  # the bio's other form of the byline's name
+        (["罗杰·陈"], [("Roger Chen", None)], ["罗杰·陈"]),  # a transliterated byline's own bio in Latin
+        (["Janet Robertson"], [("Janet Roberts", None)], ["Janet Robertson"]),  # a bio's cut-off name
+    ],
+)
+def test_bio_writers_join_the_byline_once(byline: list[str], bios: list, expected: list[str]) -> None:
+    assert bylines.with_bio_authors(byline, bios) == expected

@@ -35,6 +35,9 @@ PATTERN_KINDS = (
     "related_galleries",
     "excerpts",
     "inline_bylines",
+    "translators",
+    "bio_authors",
+    "source_lines",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions"
@@ -115,8 +118,13 @@ class OutletRules:
     wire_copies: tuple[WireCopy, ...]
     not_authors: re.Pattern[str] | None  # names that are never a person's (whole name, any case)
     related_galleries: tuple[tuple[str, re.Pattern[str]], ...]  # (heading selector, heading text)
+    # (selector, text pattern): a byline element of its own; groups names, month, day (year optional)
+    byline_elements: tuple[tuple[str, re.Pattern[str]], ...]
     excerpt: re.Pattern[str] | None  # the end of a last paragraph the page cut off (a feed's teaser)
     inline_bylines: tuple[re.Pattern[str], ...]  # a byline inside a paragraph; group "names": its authors
+    translators: tuple[re.Pattern[str], ...]  # in a credit that leaves the body; group "names"
+    bio_authors: tuple[re.Pattern[str], ...]  # in a closing bio that leaves the body; group "names"
+    source_lines: tuple[re.Pattern[str], ...]  # a repost's "来源：X" line opening the text; group "source"
 
 
 class FeedMirrorRules:
@@ -197,8 +205,14 @@ class FeedMirrorRules:
                 (rule["selector"], re.compile(rule["pattern"]))
                 for rule in self._for("related_galleries", slug)
             ),
+            byline_elements=tuple(
+                (rule["selector"], re.compile(rule["pattern"])) for rule in self._for("byline_elements", slug)
+            ),
             excerpt=_one_regex(self._patterns("excerpts", slug)),
             inline_bylines=tuple(re.compile(p) for p in self._patterns("inline_bylines", slug)),
+            translators=tuple(re.compile(p) for p in self._patterns("translators", slug)),
+            bio_authors=tuple(re.compile(p) for p in self._patterns("bio_authors", slug)),
+            source_lines=tuple(re.compile(p) for p in self._patterns("source_lines", slug)),
         )
 
 

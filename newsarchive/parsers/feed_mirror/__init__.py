@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsarchive import dates
 from newsarchive.html_text import (
     NOISE_TAGS,
     Block,
@@ -76,7 +77,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     home = _home_outlet(url, outlet, data.outlets)
     rules = data.feed_mirror.outlet(home.slug if home else None)
     page = _read_page(env.html, url, rules, data.outlets, warnings)
-    blocks, text_authors = body.body_blocks(page.blocks, rules)
+    blocks, text_authors, dropped = body.body_blocks(page.blocks, rules)
     page.summary, summary_authors = bylines.summary_byline(page.summary, rules)
     text_authors = summary_authors or text_authors
     if not blocks and page.summary:  # a teaser whose only text is its standfirst
@@ -85,7 +86,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         raise ParseError(body.empty_body_message(env.html, page.images, page.blocks))
     title = body.choose_title(env.front.get("title"), env.link_title, page.heading)
     repost = (page.repost or reposts.from_title(title, rules)
-              or reposts.from_dateline(blocks[0].text, rules, data.outlets))
+              or reposts.from_dateline(blocks[0].text, rules, data.outlets)
+              or reposts.from_source_line([b.text for b in blocks], rules, data.outlets))
     if repost is not None and repost.title:
         title = repost.title
     title = body.strip_title_furniture(title, rules)
@@ -98,7 +100,9 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     near = found.published_at.date() if found.published_at else None
     # The printed date is read before the closing credits go (CNA prints it after the editor's name).
     printed = page.byline.printed_date or bylines.printed_date([b.text for b in blocks], rules, near)
-    blocks, credited = body.without_end_credits(blocks, rules)
+    if printed is None and page.byline.printed_day is not None:  # a byline's day without its year
+        printed = dates.calendar_date(None, *page.byline.printed_day, near)
+    blocks, credited, credits = body.without_end_credits(blocks, rules)
     blocks, inline = body.split_at_bylines(blocks, rules)
     text_authors = text_authors or credited or inline
     paragraphs = [b.text for b in blocks]
@@ -124,8 +128,12 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         published_date=found.published_date,
         date_source=found.date_source,
         page_published_at=found.page_published_at,
-        authors=bylines.clean_authors(
-            page.byline.authors or text_authors or poster, outlet, data.outlets, rules),
+        authors=bylines.with_bio_authors(
+            bylines.clean_authors(page.byline.authors or text_authors or poster, outlet, data.outlets, rules),
+            bylines.bio_authors(dropped, rules)),
+        translators=bylines.clean_authors(
+            [name for names in body.named_in(dropped + credits, rules.translators)
+             for name in bylines.split_authors(names)], outlet, data.outlets, rules),
         summary=page.summary,
         tags=_tags(env, data.outlets),
         images=page.images,

@@ -32,8 +32,9 @@ MORE_LINK = re.compile(r"\s*(?:\.{3}|…)?\s*(?:more|閱讀全文|阅读全文|�
 NOT_A_WORD = re.compile(r"\W+")
 
 
-def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
-    """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text."""
+def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str], list[str]]:
+    """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text
+    and the lines that left as furniture or closing credits (read for translators and writers' bios)."""
     blocks = _before_tail(blocks, rules)
     # Bylines are looked for in the first and last lines of the text proper: furniture (copyright
     # lines, feed footers) after a closing credit does not push the credit out of reach.
@@ -41,6 +42,7 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
     text_count = furniture.count(False)
     authors: list[str] = []
     kept: list[Block] = []
+    dropped: list[str] = []
     seen = 0  # blocks of text proper before this one
     for block, is_furniture in zip(blocks, furniture, strict=True):
         after = text_count - seen - (0 if is_furniture else 1)
@@ -49,16 +51,18 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
         if not (drop or is_furniture):
             bold = MARKDOWN_BOLD.match(block.text)
             kept.append(Block(bold.group("text").strip(), block.links, block.tag) if bold else block)
+        elif is_furniture and WORD.search(block.text):
+            dropped.append(block.text)
         seen += not is_furniture
     while (
         len(kept) > 1
         and len(kept[-1].text) <= MAX_BOILERPLATE_CHARS
         and rules.tail_boilerplate.search(kept[-1].text)
     ):
-        kept.pop()
+        dropped.append(kept.pop().text)
     while len(kept) > 1 and _is_lead_note(kept[0].text, rules):
         kept.pop(0)  # a wire update note ("(新增…)") before the story proper
-    return _without_repeated_runs(kept), authors
+    return _without_repeated_runs(kept), authors, dropped
 
 
 def _without_repeated_runs(blocks: list[Block]) -> list[Block]:
@@ -83,19 +87,29 @@ def _before_tail(blocks: list[Block], rules: OutletRules) -> list[Block]:
     return blocks
 
 
-def without_end_credits(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
+def without_end_credits(blocks: list[Block], rules: OutletRules
+                        ) -> tuple[list[Block], list[str], list[str]]:
     """Credits and link labels cut from the end of paragraphs (CNA's "（編輯：X）1091217", "（看完整報導）");
     a paragraph that held only a credit leaves, and the one before it is then the last. Also the authors
-    a credit names."""
+    a credit names, and the credits cut (read for translators)."""
     authors: list[str] = []
+    credits: list[str] = []
     kept: list[Block] = []
     for block in reversed(blocks):  # from the end: the last paragraph is the one with nothing kept after it
         text = _without_credits(block.text, rules, last=not kept, authors=authors)
         if text == block.text:
             kept.append(block)
-        elif WORD.search(text):
+            continue
+        credits.append(block.text[len(text):])
+        if WORD.search(text):
             kept.append(Block(text, block.links, block.tag))
-    return (kept[::-1] or blocks), authors
+    return (kept[::-1] or blocks), authors, credits
+
+
+def named_in(lines: list[str], patterns: tuple[re.Pattern[str], ...]) -> list[str]:
+    """The names (group "names") the patterns find in lines that left the body: translators in a
+    closing credit (CNA's "（譯者：X/核稿：Y）"), writers in a closing bio (NYT's "X是《纽约时报》记者")."""
+    return [m.group("names") for line in lines for pattern in patterns for m in pattern.finditer(line)]
 
 
 def split_at_bylines(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:

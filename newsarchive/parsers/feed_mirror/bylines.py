@@ -34,6 +34,7 @@ class Byline:
     published_at: datetime | None = None
     source: str | None = None
     printed_date: date | None = None  # a date the page prints without a time (Economist, BBC)
+    printed_day: tuple[int, int] | None = None  # (month, day) printed without a year: dated by the feed time
 
 
 @dataclass
@@ -55,7 +56,29 @@ def take_byline(root: LexborNode, rules: OutletRules) -> Byline:
             break
     if rules.time_elements and byline.published_at is None:
         _time_element(root, rules.time_elements, zone, byline)
+    if not byline.authors:
+        _byline_element(root, rules, byline)
     return byline
+
+
+def _byline_element(root: LexborNode, rules: OutletRules, byline: Byline) -> None:
+    """A byline in an element of its own, read before the box holding it leaves as noise (CNA's column
+    box: "中央社駐柏林特派員X／12月23日"): its authors, and the day it prints."""
+    for selector, pattern in rules.byline_elements:
+        node = root.css_first(selector)
+        m = pattern.match(clean_text(node.text())) if node is not None else None
+        if m is None:
+            continue
+        byline.authors = split_authors(m.group("names"))
+        parts = m.groupdict()
+        if parts.get("month"):
+            month, day = int(parts["month"]), int(parts["day"])
+            if parts.get("year"):
+                byline.printed_date = dates.calendar_date(int(parts["year"]), month, day, None)
+            else:
+                byline.printed_day = (month, day)
+        node.decompose()
+        return
 
 
 def _byline_address_time(root: LexborNode, zone: tzinfo) -> Byline | None:
@@ -188,6 +211,45 @@ def _without_place(name: str, places: tuple[str, ...]) -> str:
                 name, stripped = name[: -len(place)], True
                 break
     return name
+
+
+def bio_authors(lines: list[str], rules: OutletRules) -> list[tuple[str, str | None]]:
+    """Writers of a closing bio that left the body ("王五(Wang Wu)是《纽约时报》记者"): (name, the other
+    form of the name given in brackets, if any)."""
+    found: list[tuple[str, str | None]] = []
+    for line in lines:
+        for pattern in rules.bio_authors:
+            m = pattern.match(line)
+            if m:
+                alias = m.groupdict().get("alias")
+                found += [(name, alias) for name in split_authors(m.group("names"))]
+    return found
+
+
+def with_bio_authors(authors: list[str], bios: list[tuple[str, str | None]]) -> list[str]:
+    """The byline's authors plus every writer with a closing bio whom the byline does not name already
+    (under either form of the name): a co-writer named only at the end is an author too."""
+    known = {name.casefold() for name in authors}
+    named = [({name.casefold()} | ({alias.casefold()} if alias else set()), name) for name, alias in bios]
+    # A byline in transliteration ("罗杰·科恩") whose bio gives the name only in Latin letters ("Roger
+    # Cohen"): that bio is the byline writer's own, not a co-writer's.
+    unmatched = [a for a in authors if "·" in a and not any(a.casefold() in forms for forms, _ in named)]
+    result = list(authors)
+    for forms, name in named:
+        if forms & known or any(_same_but_cut(name.casefold(), other) for other in known):
+            continue
+        if unmatched and name.isascii():
+            unmatched.pop(0)
+        else:
+            result.append(name)
+        known |= forms
+    return result
+
+
+def _same_but_cut(one: str, other: str) -> bool:
+    """One name the other with its end cut off (a bio's typo: "Somini Sengupt" for "Somini Sengupta")."""
+    short, long = sorted((one, other), key=len)
+    return len(short) >= 8 and long.startswith(short)
 
 
 def split_authors(text: str) -> list[str]:

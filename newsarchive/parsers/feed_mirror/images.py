@@ -121,20 +121,25 @@ def _is_caption(node: LexborNode) -> bool:
 
 
 def _caption_and_credit(node: LexborNode, rules: OutletRules) -> tuple[str | None, str | None]:
-    credits = [clean_text(c.text()) for c in node.css(CREDIT_SELECTOR)]
-    for c in node.css(CREDIT_SELECTOR):
+    # A credit box around a credit element (BBC's copyright container) would name the credit twice.
+    found = [c for c in node.css(CREDIT_SELECTOR) if len(c.css(CREDIT_SELECTOR)) == 1]  # (matches itself)
+    credits = [clean_text(c.text()) for c in found]
+    for c in found:
         c.decompose()
     caption = clean_text(node.text(separator=" "))
     credit = " ".join(c for c in credits if c) or None
-    if credit is None:
-        return split_credit(caption, rules)
-    return caption or None, credit
+    text, written = split_credit(caption, rules)
+    if credit is None or written is None:
+        return (text, written) if credit is None else (caption or None, credit)
+    # A credit at the caption's end as well as the credit element (RFA: "…（记者X摄）" and "Photo: RFA").
+    return text, f"{written} / {credit}"
 
 
 def split_credit(caption: str, rules: OutletRules) -> tuple[str | None, str | None]:
     """Caption text and the credit written at its end (``（路透社）``, ``中央社記者X攝 109年1月1日``,
     ``图像来源，Getty Images``, ``（X提供）中央社記者Y傳真 110年1月12日``): the outlet's caption_credits
-    rules, first match wins; a credit in two parts is joined with " / "."""
+    rules, first match wins; a credit in two parts is joined with " / ". A group "keep" (the day a photo
+    was taken, VOA's "（路透社2020年5月1日资料照）") stays with the caption in brackets, not in the credit."""
     if not caption.strip():
         return None, None
     for pattern in rules.caption_credits:
@@ -142,6 +147,10 @@ def split_credit(caption: str, rules: OutletRules) -> tuple[str | None, str | No
         if m is None:
             continue
         parts = [m.group(name).strip() for name in ("credit", "credit2") if m.groupdict().get(name)]
+        keep = (m.groupdict().get("keep") or "").strip()
+        if keep and not parts:
+            return caption, None  # only a date: nothing in the brackets is a credit
         if parts:
-            return (m.group("caption") or "").strip() or None, " / ".join(parts)
+            text = (m.group("caption") or "").strip()
+            return (f"{text}（{keep}）" if keep else text) or None, " / ".join(parts)
     return caption, None

@@ -18,6 +18,7 @@ from newsarchive.urls import http_url, query_value
 
 CATEGORY_CLASS = re.compile(r"\bcategory-([a-z0-9-]+)")
 CATEGORY_PATH = re.compile(r"^https?://[^/]+/medium/([a-z0-9-]+)/")
+SOURCE_LINE_REACH = 2  # a source line is the first or second paragraph (after a lead picture's caption)
 
 
 @dataclass
@@ -46,6 +47,19 @@ def from_dateline(first: str, rules: OutletRules, outlets: OutletDirectory) -> R
             agency = outlets.by_slug(wire.agency)
             if agency is not None:
                 return Repost(outlet=agency.name)
+    return None
+
+
+def from_source_line(paragraphs: list[str], rules: OutletRules, outlets: OutletDirectory) -> Repost | None:
+    """A source line opening or closing the text ("来源：新华社", CDT's reposts without a source in the
+    title; Epoch Times' "（转自美国之音）"): a repost only when the line names a known outlet; anything else
+    (a blog, an account) is left alone."""
+    for text in [*paragraphs[:SOURCE_LINE_REACH], *paragraphs[SOURCE_LINE_REACH:][-1:]]:
+        for pattern in rules.source_lines:
+            m = pattern.match(text)
+            outlet = outlets.resolve(m.group("source").strip()) if m else None
+            if outlet is not None:
+                return Repost(outlet=outlet.name)
     return None
 
 
