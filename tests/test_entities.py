@@ -469,6 +469,11 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("据耶路撒冷邮报报道", "places", "jerusalem", None),
     ("欧洲之声社长廖天琪", "places", "europe", None),
     ("标普500指数上涨", "organizations", "s-p-global", None),
+    ("在美国麦卡锡时代的反共背景下", "people", "kevin-mccarthy", None),
+    ("搜寻北越共产分子", "organizations", "communist-party-of-vietnam", None),
+    ("台北市美国商会发表白皮书", "organizations", "us-chamber-of-commerce",
+     "american-chamber-of-commerce-in-taiwan"),
+    ("高市府观光局长说", "organizations", "taiwan-tourism-bureau", None),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
