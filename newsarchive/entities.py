@@ -28,7 +28,7 @@ from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_
 from newsarchive.institutions import Resolver
 from newsarchive.model import ParsedArticle
 from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, is_cjk, normalize
-from newsarchive.wordseg import Segmenter
+from newsarchive.wordseg import Segmenter, Words
 
 __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mention", "body_with_captions",
            "load_gazetteer", "write_gazetteer"]
@@ -166,6 +166,8 @@ class Matcher:
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
         self._not_place_before = tuple(rules.get("place_not_followed_by", []))
+        self._someone_elses_roles = tuple(normalize(role) for role in rules.get("short_name_not_after", []))
+        self._transliteration = frozenset(normalize(rules.get("transliteration_characters", "")))
         self._institutions = Resolver(gazetteer.institutions)
 
     # --- building ---------------------------------------------------------------------------------
@@ -294,7 +296,8 @@ class Matcher:
         to_check = [(hit.start, hit.end + 1) for hit, check in checked if check]
         if to_check:
             words = self._segmenter.words(text, to_check)
-            found = [hit for hit, check in checked if not check or words.fits(hit.start, hit.end + 1)]
+            found = [hit for hit, check in checked if not check
+                     or (words.fits(hit.start, hit.end + 1) and not self._runs_on(text, hit, words))]
         chosen: list[_Hit] = []
         cluster: list[_Hit] = []
         cluster_end = -1
@@ -306,6 +309,26 @@ class Matcher:
             if hit.end > cluster_end:
                 cluster_end = hit.end
         return chosen + _best_cover(cluster)
+
+    def _runs_on(self, text: str, hit: _Hit, words: Words) -> bool:
+        """A short transliterated name (桑德斯, 特拉斯) that the segmenter's words around it continue into an
+        unknown longer name: the rest of its word, or the word right after or before it, spelt only with
+        transliteration characters and no gazetteer name (桑德斯/特罗姆, 莫雷|诺, 斯/特拉斯/堡)."""
+        if not any(meaning.short or meaning.kind == "surname_zh" for meaning in hit.key.meanings):
+            return False
+        after, before = hit.end + 1, hit.start - 1
+        if after < len(text):
+            rest = text[after:words.around(after)[1]]
+            if self._spells_a_name(rest):
+                return True
+        if before >= 0:
+            start, end = words.around(before)
+            if end == hit.start and self._spells_a_name(text[start:end]):
+                return True
+        return False
+
+    def _spells_a_name(self, part: str) -> bool:
+        return bool(part) and all(char in self._transliteration for char in part) and not self.knows(part)
 
     def _resolve(self, text: str, hits: list[_Hit], outlet: str | None) -> None:
         """Entities first; then surnames, titled ones before bare ones, against the people named so far;
@@ -376,6 +399,7 @@ class Matcher:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
             return False
         if meaning.short and (_runs_into_a_dotted_name(text, hit.end) or _after_a_dotted_name(text, hit.start)
+                              or text.endswith(self._someone_elses_roles, 0, hit.start)
                               or self._someone_else_in_brackets(text, hit, meaning.slug)):
             return False
         if meaning.rule == "person_like":

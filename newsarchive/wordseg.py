@@ -75,6 +75,13 @@ class Words:
         index = bisect_left(self._offsets, position)
         return index < len(self._offsets) and self._offsets[index] == position
 
+    def around(self, position: int) -> tuple[int, int]:
+        """(start, end) of the word that holds the character at position."""
+        index = bisect_right(self._offsets, position) - 1
+        if index < 0 or index + 1 >= len(self._offsets):
+            return position, position + 1
+        return self._offsets[index], self._offsets[index + 1]
+
     def fits(self, start: int, end: int) -> bool:
         """Whether text[start:end] is a word, a group of words, or the head of one compound word, or its
         tail after a name or a head word."""

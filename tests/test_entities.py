@@ -458,6 +458,24 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("日本海上保安厅发现船只", "places", "sea-of-japan", None),
     ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
      "national-chung-shan-institute-of-science-and-technology"),
+    # Third link audits: someone else with the name and a role that is not the gazetteer person's, a short
+    # name running on into a longer unknown one, places inside names of papers, a Hong Kong word.
+    ("前湖人总教练哈里斯说", "people", "kamala-harris", None),
+    ("该报的桑德斯特罗姆说", "people", "bernie-sanders", None),
+    ("委内瑞拉最高法院大法官莫雷诺被通缉", "people", "daryl-morey", None),
+    ("欧洲议会在斯特拉斯堡开会", "people", "liz-truss", None),
+    ("避免民主派拉布，即发表冗长演说", "people", "dominic-raab", None),
+    ("北爱尔兰将延长学校的假期", "places", "ireland", "northern-ireland"),
+    ("据耶路撒冷邮报报道", "places", "jerusalem", None),
+    ("欧洲之声社长廖天琪", "places", "europe", None),
+    ("标普500指数上涨", "organizations", "s-p-global", None),
+    ("在美国麦卡锡时代的反共背景下", "people", "kevin-mccarthy", None),
+    ("搜寻北越共产分子", "organizations", "communist-party-of-vietnam", None),
+    ("台北市美国商会发表白皮书", "organizations", "us-chamber-of-commerce",
+     "american-chamber-of-commerce-in-taiwan"),
+    ("高市府观光局长说", "organizations", "taiwan-tourism-bureau", None),
+    ("美国国务院亚太局主管", "places", "asia-pacific", None),
+    ("法国网球公开赛开打", "places", "france", None),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
@@ -465,3 +483,18 @@ def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, ri
     assert wrong not in linked, (text, dict(linked))
     if right:
         assert right in linked, (text, dict(linked))
+
+
+@pytest.mark.parametrize(("text", "kind", "slug"), [
+    ("北京顺义区的居民", "places", "shunyi"),
+    ("在三里屯的酒吧", "places", "sanlitun"),
+    ("陕西宝鸡凤翔县", "places", "fengxiang-county"),
+    ("惠誉下调评级", "organizations", "fitch-ratings"),
+    ("携程和苏宁", "organizations", "trip-com-group"),
+    ("必和必拓的铁矿石", "organizations", "bhp"),
+    ("捷克参议院议长维特齐", "people", "milos-vystrcil"),
+    ("欧洲理事会主席查尔斯·米歇尔", "people", "charles-michel"),
+])
+def test_names_mined_from_the_corpus(real_matcher: Matcher, text: str, kind: str, slug: str) -> None:
+    """A sample of the gazetteer's corpus-mined names, in short sentences of our own."""
+    assert slug in real_matcher.analyse("", None, text).counts()[kind], text
