@@ -116,6 +116,9 @@ ECONOMIST_BYLINE = re.compile(r"itemProp=\"byline\"[^>]*>\s*[Bb]y\s+[A-Z]")
 ECONOMIST_PICTURE_CREDIT = re.compile(r"^(?:images?|illustrations?|photographs?|photos?)\s*:", re.I)
 SCREEN_READER_LABEL = re.compile(r"^(?:Image caption|图片版权|圖片版權|Image copyright|媒体播放器不支持)")
 DIGEST_RUN_ON_TITLE = re.compile(r"新闻联播 文字版\S")
+# Found by the fifth round's blind audit: an author line left in the text; a link label without its link.
+AUTHOR_LINE = re.compile(r"^作者(?:[:：]\s*|\s+)[\u4e00-\u9fff·]{2,4}(?:\s|$)")
+LINK_LEFT = re.compile(r"请点击这里。$|^详情请阅全文。$")
 
 
 def main() -> None:
@@ -366,6 +369,10 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "authors: CNA foreign-wire story (綜合外電), neither author nor translator": _cna_wire_story_uncredited,
     "repost: CDT source line (来源：X) names a curated outlet, not credited": _source_line_outlet_uncredited,
     "repost: Epoch Times story reposted from an outlet (（转自X）), not credited": _epoch_repost_uncredited,
+    "authors: author line (作者 X) left in the text, no author": lambda r: not r["authors"] and any(
+        AUTHOR_LINE.match(p) for p in _paragraphs(r)[:3]),
+    "body: link label whose link left (请点击这里。, 详情请阅全文。)": lambda r: any(
+        LINK_LEFT.search(p) for p in _paragraphs(r)),
     "title: CCTV 新闻联播 digest title with its headlines run on (cut off)": lambda r: bool(
         DIGEST_RUN_ON_TITLE.search(r["title"])),
     "body: Economist picture credit line as the last paragraph (Images: …)": lambda r: (

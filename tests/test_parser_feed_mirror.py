@@ -553,6 +553,24 @@ def test_cdt_repost_from_an_unknown_source_keeps_its_name_as_the_outlet() -> Non
     assert mirror(cdt + "b/", "<p>正文。</p>", "综合｜一组新闻").via is None  # a CDT roundup label
 
 
+def test_cdt_title_naming_a_writer_credits_the_writer_not_an_outlet() -> None:
+    # 维舟 is listed in data/feed_mirror.yml as a writer whose own posts CDT reposts
+    cdt = "https://chinadigitaltimes.net/chinese/2020/12/"
+    article = mirror(cdt + "w/", "<p>一段正文。</p>", "维舟｜一座城的冬天")
+    assert (article.outlet, article.via, article.title, article.authors) == (
+        None, None, "一座城的冬天", ["维舟"])
+
+
+def test_author_line_with_a_source_or_without_a_colon() -> None:
+    cdt = "https://chinadigitaltimes.net/chinese/2020/08/"
+    html = "<p>作者： 林一木     来源：某某公众号</p><p>正文一段。</p>"
+    article = mirror(cdt + "s/", html, "某某公众号｜一篇文章")
+    assert (article.authors, article.paragraphs) == (["林一木"], ["正文一段。"])
+    reuters = mirror("https://cn.reuters.com/article/x", "<p>作者 林一</p><p>路透北京7月17日 - 正文。</p>")
+    assert reuters.authors == ["林一"]
+    assert reuters.paragraphs[0].startswith("路透北京")
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"

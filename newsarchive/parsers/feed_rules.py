@@ -112,6 +112,7 @@ class OutletRules:
     lead_notes: LinePatterns
     repost_titles: tuple[re.Pattern[str], ...]
     repost_not_sources: frozenset[str]
+    repost_writers: frozenset[str]  # sources before a title that are a writer, not a publication
     repost_categories: dict[str, str]
     end_credits: tuple[EndCredit, ...]
     caption_credits: tuple[re.Pattern[str], ...]  # groups caption, credit (and credit2): first match wins
@@ -188,6 +189,7 @@ class FeedMirrorRules:
             repost_not_sources=frozenset(
                 name for rule in reposts for name in rule.get("not_sources") or ()
             ),
+            repost_writers=frozenset(name for rule in reposts for name in rule.get("writers") or ()),
             repost_categories={
                 key: value for rule in reposts for key, value in (rule.get("categories") or {}).items()
             },

@@ -104,7 +104,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         printed = dates.calendar_date(None, *page.byline.printed_day, near)
     blocks, credited, credits = body.without_end_credits(blocks, rules)
     blocks, inline = body.split_at_bylines(blocks, rules)
-    text_authors = text_authors or credited or inline
+    text_authors = text_authors or credited or inline or ([repost.writer] if repost and repost.writer else [])
     paragraphs = [b.text for b in blocks]
     if repost is not None and home is not None and home.kind == "republisher":
         # The republisher's own date is its page's; the story's is the one it prints, if any.
@@ -113,7 +113,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
             found.published_at = None
     found = bylines.with_printed_date(found, printed, warnings)
     via = None
-    if repost is not None:
+    if repost is not None and repost.outlet is not None:
         via, outlet, poster = (home.name if home else outlet), repost.outlet, []
     return ParsedArticle(
         format=FORMAT,

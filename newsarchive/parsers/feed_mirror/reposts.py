@@ -23,9 +23,10 @@ SOURCE_LINE_REACH = 2  # a source line is the first or second paragraph (after a
 
 @dataclass
 class Repost:
-    outlet: str  # the original outlet's name as the reposter writes it (or a curated name)
+    outlet: str | None  # the original outlet's name as the reposter writes it (or a curated name)
     title: str | None = None  # the title without the source's name, when the title carried it
     original_url: str | None = None
+    writer: str | None = None  # the title named a writer (their own blog or account), not a publication
 
 
 def from_title(title: str, rules: OutletRules) -> Repost | None:
@@ -34,9 +35,11 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
         m = pattern.match(title)
         if m is None or not m.group("title").strip():
             continue
-        named = {m.group("source").strip(), (m.groupdict().get("column") or "").strip()}
-        if not named & rules.repost_not_sources:
-            return Repost(outlet=m.group("source").strip(), title=m.group("title").strip())
+        source = m.group("source").strip()
+        if source in rules.repost_writers:  # the writer's post: its author, and no other publication
+            return Repost(outlet=None, title=m.group("title").strip(), writer=source)
+        if not {source, (m.groupdict().get("column") or "").strip()} & rules.repost_not_sources:
+            return Repost(outlet=source, title=m.group("title").strip())
     return None
 
 
