@@ -571,6 +571,15 @@ def test_author_line_with_a_source_or_without_a_colon() -> None:
     assert reuters.paragraphs[0].startswith("路透北京")
 
 
+def test_bracketed_picture_sources_are_credits() -> None:
+    html = ("<figure><img src='https://img.example.com/a.jpg'><figcaption>一座新桥。(圖/臉書)</figcaption>"
+            "</figure><figure><img src='https://img.example.com/b.jpg'><figcaption>夜里的港口。 (RT/達志影像)"
+            "</figcaption></figure><p>正文。</p>")
+    article = mirror("https://www.rti.org.tw/news/view/id/1", html)
+    assert [(i.caption, i.credit) for i in article.images] == [
+        ("一座新桥。", "圖/臉書"), ("夜里的港口。", "RT/達志影像")]
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"
