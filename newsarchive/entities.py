@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import itertools
 import re
+import string
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -40,6 +43,7 @@ SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may 
 
 
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+CAPITALISED_PAIR = re.compile(r"[A-Z][a-z]+[ -][A-Z][a-z]")  # in every English candidate name
 BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
 
 
@@ -95,9 +99,13 @@ class _Key:
     bounded_start: bool  # the key starts with a Latin letter or digit: needs a word boundary before it
     bounded_end: bool
     meanings: list[Meaning] = field(default_factory=list)
+    surname: bool = False  # one of the meanings is a surname
+    short: bool = False  # one of the meanings is a short name or a Chinese surname (may run on: _runs_on)
+    title: bool = False  # the first meaning is a title (国防部长)
 
 
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
+_Match = tuple[int, int, _Key]  # start, end (inclusive), key: a match before it is settled
 
 
 @dataclass(slots=True)
@@ -115,8 +123,7 @@ class _Hit:
     form: str = "name"  # name / short / surname / bare
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """One linked name in the analysed text: text[start:end] links to slug of kind."""
 
     start: int
@@ -162,6 +169,9 @@ class Matcher:
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
                                                    rules.get("candidate_followers_zh", []))
         self._candidate_org = _candidate_pattern_org(rules.get("organization_heads_en", []))
+        # What every match of those two contains, found much faster: most texts have neither.
+        self._candidate_en_clue = CAPITALISED_PAIR
+        self._candidate_org_clue = _any_of(rules.get("organization_heads_en", []))
         self._candidate_stopwords = frozenset(rules.get("candidate_stopwords", []))
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
@@ -278,52 +288,61 @@ class Matcher:
     def _longest_hits(self, text: str) -> list[_Hit]:
         """Every valid match (on Latin or Chinese word boundaries), then overlapping ones settled."""
         size = len(text)
-        found: list[_Hit] = []
+        found: list[_Match] = []
+        add = found.append
+        word_char = _is_word_char
         for automaton, searched in ((self._any_case, fold(text)), (self._exact, text)):
             for end_byte, key in automaton.iter(_encode(searched)):
                 start_byte = end_byte - 2 * key.length + 1
                 if start_byte & 1:
                     continue  # starts in the middle of a character
                 start, end = start_byte >> 1, end_byte >> 1
-                if key.bounded_start and start > 0 and _is_word_char(text[start - 1]):
+                if key.bounded_start and start > 0 and word_char(text[start - 1]):
                     continue
-                if key.bounded_end and end + 1 < size and _is_word_char(text[end + 1]):
+                if key.bounded_end and end + 1 < size and word_char(text[end + 1]):
                     continue
-                found.append(_Hit(start, end, key))
-        found.sort(key=lambda hit: (hit.start, -hit.end))
-        found = _titles_hold_their_institution(found)
-        checked = [(hit, _inside_chinese(text, hit.start, hit.end)) for hit in found]
-        to_check = [(hit.start, hit.end + 1) for hit, check in checked if check]
-        if to_check:
-            words = self._segmenter.words(text, to_check)
-            found = [hit for hit, check in checked if not check
-                     or (words.fits(hit.start, hit.end + 1) and not self._runs_on(text, hit, words))]
-        chosen: list[_Hit] = []
-        cluster: list[_Hit] = []
+                add((start, end, key))
+        found.sort(key=_leftmost_then_longest)
+        if any(key.title for _, _, key in found):
+            found = _titles_hold_their_institution(found)
+        cjk = CJK_CHAR.match
+        last = size - 1
+        inside = [(start and cjk(text, start) and cjk(text, start - 1))
+                  or (end < last and cjk(text, end) and cjk(text, end + 1)) for start, end, _ in found]
+        if any(inside):  # these matches touch Chinese text: their ends must be word boundaries
+            checked = list(zip(found, inside, strict=True))
+            spans = [(match[0], match[1] + 1) for match, check in checked if check]
+            words = self._segmenter.words(text, spans)
+            found = [match for match, check in checked if not check
+                     or (words.fits(match[0], match[1] + 1) and not self._runs_on(text, match, words))]
+        chosen: list[_Match] = []
+        cluster: list[_Match] = []
         cluster_end = -1
-        for hit in found:
-            if hit.start > cluster_end and cluster:
+        for match in found:
+            if match[0] > cluster_end and cluster:
                 chosen += _best_cover(cluster)
                 cluster = []
-            cluster.append(hit)
-            if hit.end > cluster_end:
-                cluster_end = hit.end
-        return chosen + _best_cover(cluster)
+            cluster.append(match)
+            if match[1] > cluster_end:
+                cluster_end = match[1]
+        chosen += _best_cover(cluster)
+        return [_Hit(start, end, key) for start, end, key in chosen]
 
-    def _runs_on(self, text: str, hit: _Hit, words: Words) -> bool:
+    def _runs_on(self, text: str, match: _Match, words: Words) -> bool:
         """A short transliterated name (桑德斯, 特拉斯) that the segmenter's words around it continue into an
         unknown longer name: the rest of its word, or the word right after or before it, spelt only with
         transliteration characters and no gazetteer name (桑德斯/特罗姆, 莫雷|诺, 斯/特拉斯/堡)."""
-        if not any(meaning.short or meaning.kind == "surname_zh" for meaning in hit.key.meanings):
+        hit_start, hit_end, key = match
+        if not key.short:
             return False
-        after, before = hit.end + 1, hit.start - 1
+        after, before = hit_end + 1, hit_start - 1
         if after < len(text):
             rest = text[after:words.around(after)[1]]
             if self._spells_a_name(rest):
                 return True
         if before >= 0:
             start, end = words.around(before)
-            if end == hit.start and self._spells_a_name(text[start:end]):
+            if end == hit_start and self._spells_a_name(text[start:end]):
                 return True
         return False
 
@@ -337,17 +356,21 @@ class Matcher:
         surname_hits: list[tuple[_Hit, bool]] = []
         for hit in hits:
             for meaning in hit.key.meanings:
-                if meaning.kind in MENTION_KINDS and self._meaning_holds(text, hit, meaning, cache):
-                    hit.kind, hit.slug, hit.country = meaning.kind, meaning.slug, meaning.country
+                kind = meaning.kind
+                if kind in MENTION_KINDS:
+                    # only places, short names and names with a rule have conditions to check
+                    if ((kind == "places" or meaning.short or meaning.rule)
+                            and not self._meaning_holds(text, hit, meaning, cache)):
+                        continue
+                    hit.kind, hit.slug, hit.country = kind, meaning.slug, meaning.country
                     hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
                     break
-                if meaning.kind in ("bare", "title"):
-                    setattr(hit, meaning.kind, meaning.slug)
+                if kind in ("bare", "title"):
+                    setattr(hit, kind, meaning.slug)
                     hit.form = "bare"
                     hit.country = hit.country or meaning.country
                     break
-            if hit.kind in ("", "places") and any(meaning.kind.startswith("surname")
-                                                  for meaning in hit.key.meanings):
+            if hit.key.surname and hit.kind in ("", "places"):
                 surname_hits.append((hit, self._has_title(text, hit)))
         _drop_foreign_institutions(text, hits)
         named = {hit.slug for hit in hits if hit.kind == "people"}
@@ -436,7 +459,7 @@ class Matcher:
 
     def _find_candidates(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str, str]]:
         found: list[tuple[str, str, str]] = []
-        for match in self._candidate_en.finditer(text):
+        for match in self._candidate_en.finditer(text) if self._candidate_en_clue.search(text) else ():
             words = []
             for word in match.group(1).split():
                 if word in self._candidate_stopwords:
@@ -446,7 +469,7 @@ class Matcher:
             start = match.start(1)
             if len(words) >= 2 and self._unknown(name, start, start + len(name), taken):
                 found.append(("people", name, "en"))
-        for match in self._candidate_org.finditer(text):
+        for match in self._candidate_org.finditer(text) if self._candidate_org_clue.search(text) else ():
             words = match.group(1).split()
             while words and words[0] in self._candidate_stopwords:  # "The Cyberspace Administration"
                 words.pop(0)
@@ -471,34 +494,43 @@ class Matcher:
         return not self.knows(name) and not _overlaps(start, end, taken)
 
 
-def _best_cover(cluster: list[_Hit]) -> list[_Hit]:
+def _leftmost_then_longest(match: _Match) -> tuple[int, int]:
+    return match[0], -match[1]
+
+
+def _longest_then_leftmost(match: _Match) -> tuple[int, int]:
+    return match[0] - match[1], match[0]
+
+
+def _best_cover(cluster: list[_Match]) -> list[_Match]:
     """Of overlapping matches, longest first, then leftmost, without overlaps: 其中东京都 is Tokyo (东京都),
     not 中东 + 京都; 美国国务院 is one name; 巴西安全 is Brazil (a tie goes to the leftmost)."""
-    if len(cluster) == 1:
+    if len(cluster) < 2:
         return cluster
-    chosen: list[_Hit] = []
-    for hit in sorted(cluster, key=lambda hit: (hit.start - hit.end, hit.start)):
-        if all(hit.end < other.start or other.end < hit.start for other in chosen):
-            chosen.append(hit)
-    return sorted(chosen, key=lambda hit: hit.start)
+    chosen: list[_Match] = []
+    for match in sorted(cluster, key=_longest_then_leftmost):
+        start, end = match[0], match[1]
+        if all(end < other[0] or other[1] < start for other in chosen):
+            chosen.append(match)
+    return sorted(chosen, key=itemgetter(0))
 
 
-def _titles_hold_their_institution(found: list[_Hit]) -> list[_Hit]:
+def _titles_hold_their_institution(found: list[_Match]) -> list[_Match]:
     """美国国防部长 is a minister, not the ministry: an organization's name that runs into a title (国防部长)
     becomes part of the title, whose country it gives (found is sorted by start)."""
-    titles = [hit for hit in found if hit.key.meanings and hit.key.meanings[0].kind == "title"]
-    if not titles:
-        return found
-    merged: list[_Hit] = []
-    for hit in found:
-        meaning = hit.key.meanings[0] if hit.key.meanings else None
-        title = next((title for title in titles if hit.start < title.start <= hit.end < title.end), None)
-        if meaning is not None and meaning.kind == "organizations" and title is not None:
-            key = _Key(title.end - hit.start + 1, False, False,
-                       [Meaning("title", title.key.meanings[0].slug, country=meaning.country)])
-            merged.append(_Hit(hit.start, title.end, key))
-        else:
-            merged.append(hit)
+    titles = [match for match in found if match[2].title]
+    merged: list[_Match] = []
+    for match in found:
+        start, end, key = match
+        meaning = key.meanings[0] if key.meanings else None
+        if meaning is not None and meaning.kind == "organizations":
+            title = next((title for title in titles if start < title[0] <= end < title[1]), None)
+            if title is not None:
+                merged.append((start, title[1], _Key(
+                    title[1] - start + 1, False, False,
+                    [Meaning("title", title[2].meanings[0].slug, country=meaning.country)], title=True)))
+                continue
+        merged.append(match)
     return merged
 
 
@@ -506,9 +538,11 @@ def _drop_foreign_institutions(text: str, hits: list[_Hit]) -> None:
     """An organization of one country written right after another country's name (at most two Chinese
     characters between them) is left unlinked: 英国民主党 is not the US party."""
     for before, hit in itertools.pairwise(hits):
+        if (hit.kind != "organizations" or before.kind != "places"
+                or hit.start - before.end - 1 > MAX_COUNTRY_GAP):
+            continue  # most pairs: no need to look at the gap
         gap = text[before.end + 1:hit.start]
-        if (hit.kind == "organizations" and hit.country and before.kind == "places" and before.country
-                and not before.local and before.country != hit.country and len(gap) <= MAX_COUNTRY_GAP
+        if (hit.country and before.country and not before.local and before.country != hit.country
                 and all(map(is_cjk, gap))):
             hit.kind = hit.slug = ""
 
@@ -526,13 +560,6 @@ def _after_a_dotted_name(text: str, start: int) -> bool:
     """Whether a name dot comes right before position start: 哈里斯 in 杰森·哈里斯 or 拜登 in 詹姆斯·拜登 is
     another person of that family name (the person's own dotted names are longer keys and win)."""
     return start > 0 and text[start - 1] == NAME_DOT
-
-
-def _inside_chinese(text: str, start: int, end: int) -> bool:
-    """Whether a match touches Chinese characters on either side, so word boundaries need a segmenter."""
-    cjk = CJK_CHAR.match
-    return bool((start > 0 and cjk(text, start - 1) and cjk(text, start))
-                or (end + 1 < len(text) and cjk(text, end) and cjk(text, end + 1)))
 
 
 def _add(keys: Keys, text: str, meaning: Meaning) -> None:
@@ -556,7 +583,10 @@ def _add_meaning(key: _Key, meaning: Meaning) -> None:
     if meaning in key.meanings:
         return
     key.meanings.append(meaning)
+    key.surname = key.surname or meaning.kind.startswith("surname")
+    key.short = key.short or meaning.short or meaning.kind == "surname_zh"
     key.meanings.sort(key=_meaning_order)
+    key.title = key.meanings[0].kind == "title"
 
 
 def _meaning_order(meaning: Meaning) -> int:
@@ -616,9 +646,23 @@ def _ending_with_title(titles: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{alternatives})\s+$", re.IGNORECASE)
 
 
+def _starts_with(words: list[str], ignore_case: bool = False) -> str:
+    """A lookahead for the first characters of the words: the regex engine tries a long alternation at
+    every position, the lookahead rules most positions out at once (the matches are the same)."""
+    letters = re.escape("".join(sorted({word[0] for word in words if word})))
+    if not letters:
+        return ""
+    return f"(?=(?i:[{letters}]))" if ignore_case else f"(?=[{letters}])"
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) or "(?!)")
+
+
 def _candidate_pattern_en(titles: list[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"(?<![\w])(?i:{alternatives}) ((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
+    return re.compile(rf"{_starts_with(titles, ignore_case=True)}(?<![\w])(?i:{alternatives}) "
+                      rf"((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
 
 
 def _candidate_pattern_org(heads: list[str]) -> re.Pattern[str]:
@@ -626,7 +670,8 @@ def _candidate_pattern_org(heads: list[str]) -> re.Pattern[str]:
     Administration of China", "Ministry of State Security", "Chinese Academy of Sciences"."""
     alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True)) or "(?!)"
     word = r"[A-Z][a-z]+"
-    return re.compile(rf"(?<![\w-])((?:{word} ){{0,4}}(?:{alternatives})(?: (?:of|for) (?:the )?{word}"
+    first = _starts_with([*heads, *string.ascii_uppercase])  # a capitalised word or a head starts a match
+    return re.compile(rf"{first}(?<![\w-])((?:{word} ){{0,4}}(?:{alternatives})(?: (?:of|for) (?:the )?{word}"
                       rf"(?: (?:and )?{word}){{0,3}})?)(?![\w-])")
 
 

@@ -47,20 +47,27 @@ class Segmenter:
 
     def words(self, text: str, spans: list[tuple[int, int]]) -> Words:
         """Word boundaries of the text around the given (start, end) spans (sorted by start)."""
-        windows: list[list[int]] = []
+        offsets: list[int] = []
+        size = len(text)
+        low = high = -1
         for start, end in spans:
-            low, high = max(0, start - MARGIN), min(len(text), end + MARGIN)
-            if windows and low <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], high)
-            else:
-                windows.append([low, high])
-        return Words([offset for low, high in windows for offset in self._cut(text, low, high)], text,
-                     self._heads)
+            around_start = start - MARGIN if start > MARGIN else 0
+            around_end = end + MARGIN if end + MARGIN < size else size
+            if around_start <= high:  # overlaps the window so far: widen it
+                if around_end > high:
+                    high = around_end
+                continue
+            if high >= 0:
+                offsets += self._cut(text, low, high)
+            low, high = around_start, around_end
+        if high >= 0:
+            offsets += self._cut(text, low, high)
+        return Words(offsets, text, self._heads)
 
-    def _cut(self, text: str, start: int, end: int) -> list[int]:
+    def _cut(self, text: str, start: int, end: int) -> accumulate[int]:
         """Offsets in text where the words of text[start:end] start (and where the last one ends); only
         dictionary words, no HMM guessing."""
-        return list(accumulate(map(len, self._jieba.cut(text[start:end], hmm=False)), initial=start))
+        return accumulate(map(len, self._jieba.cut(text[start:end], hmm=False)), initial=start)
 
 
 class Words:
@@ -70,10 +77,6 @@ class Words:
         self._offsets = offsets
         self._text = text
         self._heads = heads  # what may come before a name inside one word
-
-    def _is_boundary(self, position: int) -> bool:
-        index = bisect_left(self._offsets, position)
-        return index < len(self._offsets) and self._offsets[index] == position
 
     def around(self, position: int) -> tuple[int, int]:
         """(start, end) of the word that holds the character at position."""
@@ -85,7 +88,11 @@ class Words:
     def fits(self, start: int, end: int) -> bool:
         """Whether text[start:end] is a word, a group of words, or the head of one compound word, or its
         tail after a name or a head word."""
-        starts_word, ends_word = self._is_boundary(start), self._is_boundary(end)
+        offsets = self._offsets
+        index = bisect_left(offsets, start)
+        starts_word = index < len(offsets) and offsets[index] == start
+        index = bisect_left(offsets, end, index)
+        ends_word = index < len(offsets) and offsets[index] == end
         if starts_word and ends_word:
             return True
         if starts_word == ends_word:
