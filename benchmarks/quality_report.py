@@ -372,7 +372,7 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "repost: Epoch Times story reposted from an outlet (（转自X）), not credited": _epoch_repost_uncredited,
     "authors: author line (作者 X) left in the text, no author": lambda r: not r["authors"] and any(
         AUTHOR_LINE.match(p) for p in _paragraphs(r)[:3]),
-    "body: text after the closing credit and release code (another story, a notice)": lambda r: any(
+    "body: text after the closing credit and release code (another story, a caption, a notice)": lambda r: any(
         CLOSING_CREDIT_CODE.search(p) for p in _paragraphs(r)[:-1]),
     "body: link label whose link left (请点击这里。, 详情请阅全文。)": lambda r: any(
         LINK_LEFT.search(p) for p in _paragraphs(r)),
