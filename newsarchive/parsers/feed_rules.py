@@ -79,7 +79,7 @@ class PrintedDate:
 @dataclass(frozen=True)
 class EndCredit:
     pattern: re.Pattern[str]  # anchored at the paragraph's end; optional group "names" holds authors
-    where: str  # "last" paragraph only, "any" paragraph, or "ends": the story, wherever it is
+    where: str  # "last" paragraph only, or "any" paragraph
 
 
 @dataclass(frozen=True)

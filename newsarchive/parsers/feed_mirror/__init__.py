@@ -77,7 +77,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     home = _home_outlet(url, outlet, data.outlets)
     rules = data.feed_mirror.outlet(home.slug if home else None)
     page = _read_page(env.html, url, rules, data.outlets, warnings)
-    blocks, text_authors, dropped = body.body_blocks(body.until_closing_credit(page.blocks, rules), rules)
+    blocks, text_authors, dropped = body.body_blocks(page.blocks, rules)
     page.summary, summary_authors = bylines.summary_byline(page.summary, rules)
     text_authors = summary_authors or text_authors
     if not blocks and page.summary:  # a teaser whose only text is its standfirst

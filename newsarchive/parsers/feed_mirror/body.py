@@ -106,17 +106,6 @@ def without_end_credits(blocks: list[Block], rules: OutletRules
     return (kept[::-1] or blocks), authors, credits
 
 
-def until_closing_credit(blocks: list[Block], rules: OutletRules) -> list[Block]:
-    """The paragraphs up to a credit that closes the story (CNA's "（編輯：X）1091217", an end credit with
-    ``where: ends``): what a page has after it — another story with its headline and dateline, a picture's
-    caption, a helpline notice — is not the article's."""
-    ends = [credit.pattern for credit in rules.end_credits if credit.where == "ends"]
-    for k, block in enumerate(blocks[:-1]):
-        if any((m := pattern.search(block.text)) and m.end() == len(block.text) for pattern in ends):
-            return blocks[:k + 1]
-    return blocks
-
-
 def named_in(lines: list[str], patterns: tuple[re.Pattern[str], ...]) -> list[str]:
     """The names (group "names") the patterns find in lines that left the body: translators in a
     closing credit (CNA's "（譯者：X/核稿：Y）"), writers in a closing bio (NYT's "X是《纽约时报》记者")."""
@@ -150,7 +139,7 @@ def _without_credits(text: str, rules: OutletRules, last: bool, authors: list[st
     while cut and text:  # a label may be doubled: "（看完整報導）（看完整報導）"
         cut = False
         for credit in rules.end_credits:
-            m = credit.pattern.search(text) if credit.where == "any" or last else None  # "ends": last
+            m = credit.pattern.search(text) if credit.where == "any" or last else None
             if m and m.end() == len(text) and m.start() < len(text):
                 if m.groupdict().get("names"):
                     authors.append(m.group("names"))
