@@ -119,6 +119,7 @@ DIGEST_RUN_ON_TITLE = re.compile(r"新闻联播 文字版\S")
 # Found by the fifth round's blind audit: an author line left in the text; a link label without its link.
 AUTHOR_LINE = re.compile(r"^作者(?:[:：]\s*|\s+)[\u4e00-\u9fff·]{2,4}(?:\s|$)")
 LINK_LEFT = re.compile(r"请点击这里。$|^详情请阅全文。$")
+CLOSING_CREDIT_CODE = re.compile(r"[（(](?:編輯|编辑|譯者|译者|核稿)[:：][^（）()]{1,40}[)）]\s*1\d{6}$")
 
 
 def main() -> None:
@@ -371,6 +372,8 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "repost: Epoch Times story reposted from an outlet (（转自X）), not credited": _epoch_repost_uncredited,
     "authors: author line (作者 X) left in the text, no author": lambda r: not r["authors"] and any(
         AUTHOR_LINE.match(p) for p in _paragraphs(r)[:3]),
+    "body: closing credit and release code left in a paragraph before the last": lambda r: any(
+        CLOSING_CREDIT_CODE.search(p) for p in _paragraphs(r)[:-1]),
     "body: link label whose link left (请点击这里。, 详情请阅全文。)": lambda r: any(
         LINK_LEFT.search(p) for p in _paragraphs(r)),
     "title: CCTV 新闻联播 digest title with its headlines run on (cut off)": lambda r: bool(

@@ -580,6 +580,18 @@ def test_bracketed_picture_sources_are_credits() -> None:
         ("一座新桥。", "圖/臉書"), ("夜里的港口。", "RT/達志影像")]
 
 
+def test_cna_page_with_a_second_story_loses_every_credit_and_the_helpline_notice() -> None:
+    html = ("<p>（中央社記者林小華台南3日電）河濱市集本週末重新開張。</p>"
+            "<p>攤商說，人潮比預期多。（編輯：王小明）1090803</p>"
+            "<h2>高雄渡輪恢復運行</h2>"
+            "<p>（中央社記者陳大同高雄3日電）高雄的渡輪恢復運行。（編輯：李四）1090803</p>"
+            "<p>珍惜生命，自殺不能解決問題，生命一定可以找到出路。</p>")
+    article = mirror("https://www.cna.com.tw/news/aloc/202008030001.aspx", html)
+    assert article.paragraphs == [
+        "（中央社記者林小華台南3日電）河濱市集本週末重新開張。", "攤商說，人潮比預期多。",
+        "高雄渡輪恢復運行", "（中央社記者陳大同高雄3日電）高雄的渡輪恢復運行。"]
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"
