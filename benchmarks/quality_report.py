@@ -24,6 +24,7 @@ import sys
 import tarfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -544,6 +545,18 @@ def _cna_release_date_differs(row: dict, raw: str) -> bool:
     return row["published_date"] != printed
 
 
+FRONT_DATE = re.compile(r"^date:\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", re.M)
+
+
+def _published_after_capture(row: dict, raw: str) -> bool:
+    """The stored time is more than ten minutes after the mirror captured the page (front matter date)."""
+    match = FRONT_DATE.search(raw[:800])
+    if match is None or not row["published_at"]:
+        return False
+    captured = datetime.fromisoformat(match[1] + "+00:00")
+    return datetime.fromisoformat(row["published_at"].replace("Z", "+00:00")) > captured + timedelta(minutes=10)
+
+
 RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
     "raw: DW credit line names authors, none stored": ({"deutsche-welle"}, _dw_credit_lost),
     "raw: RFA sign-off names a reporter, none stored": ({"radio-free-asia"}, _rfa_sign_off_lost),
@@ -561,6 +574,8 @@ RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
     "raw: NYT closing bio names a writer the authors lack": ({"the-new-york-times-chinese"},
                                                              _nyt_bio_writer_missing),
     "raw: Economist aside byline (by X), no author stored": ({"the-economist"}, _economist_byline_lost),
+    "raw: published after the mirror captured the page (a local clock read as UTC)": (
+        {"lianhe-zaobao", "rti"}, _published_after_capture),
 }
 
 

@@ -592,6 +592,24 @@ def test_cna_page_with_a_second_story_loses_every_credit_and_the_helpline_notice
         "高雄渡輪恢復運行", "（中央社記者陳大同高雄3日電）高雄的渡輪恢復運行。"]
 
 
+def test_feed_time_after_the_capture_is_the_outlets_clock_written_as_utc() -> None:
+    def zaobao(captured: str, epoch_ms: int) -> ParsedArticle:
+        text = (f"---\ntitle: 标题\ndate: {captured}\n---\n<!--{epoch_ms}-->\n"
+                "[标题](https://www.zaobao.com/realtime/china/story20200728-1)\n------\n<div><p>正文。</p></div>")
+        return feed_mirror.parse(text, "t.md")
+
+    # 16:36 "UTC" on a page captured at 10:30 UTC: 16:36 in Singapore, 08:36 UTC
+    article = zaobao("2020-07-28T10:30:14.527Z", 1595954160000)
+    assert article.published_at.isoformat() == "2020-07-28T16:36:00+08:00"
+    # still after the capture on the outlet's clock: the feed time is unknown, the capture dates it
+    late = zaobao("2020-07-28T01:00:00Z", 1595954160000)
+    assert late.date_source == "front-matter"
+    assert late.published_at.isoformat() == "2020-07-28T09:00:00+08:00"
+    # before the capture: as written
+    on_time = zaobao("2020-07-28T10:30:14Z", 1595925360000)
+    assert on_time.published_at.isoformat() == "2020-07-28T16:36:00+08:00"
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from selectolax.lexbor import LexborNode
 
@@ -301,6 +301,10 @@ def _typo(found: date, near: date | None, within_days: int | None) -> bool:
     return bool(within_days and near and abs((found - near).days) > within_days)
 
 
+# A feed time may run a few minutes ahead of the mirror's capture (clocks differ), not hours.
+CAPTURE_SLACK = timedelta(minutes=10)
+
+
 def instant(byline: Byline, env: Envelope, rules: OutletRules, warnings: list[str]) -> Dates:
     """The most precise moment known (the page's byline time, the epoch comment, the front-matter
     date), on the outlet's own clock so that its local date is the page's."""
@@ -309,14 +313,22 @@ def instant(byline: Byline, env: Envelope, rules: OutletRules, warnings: list[st
         # A time the page prints on its own clock (no offset written) is kept as printed.
         printed_local = rules.zone is not None and when.tzinfo is (rules.byline_zone or rules.zone)
         return Dates(_on_clock(when, rules), None, byline.source, when.isoformat() if printed_local else None)
+    front_date = env.front.get("date")
+    captured = dates.parse_iso(front_date) if front_date else None
     if env.epoch_ms is not None:
         when = dates.from_epoch_ms(env.epoch_ms)
-        if when is not None and dates.plausible(when):
-            return Dates(_on_clock(when, rules), None, "epoch")
-        warnings.append(f"implausible epoch comment {env.epoch_ms}")
-    front_date = env.front.get("date")
+        if when is None or not dates.plausible(when):
+            warnings.append(f"implausible epoch comment {env.epoch_ms}")
+        else:
+            if captured is not None and when > captured + CAPTURE_SLACK and rules.zone:
+                # Published after the mirror captured it: the feed wrote the outlet's own clock as if it
+                # were UTC (Zaobao in July 2020); read so, it must fall before the capture, or it is unknown.
+                when = when.replace(tzinfo=rules.zone)
+                when = when if when <= captured + CAPTURE_SLACK else None
+            if when is not None:
+                return Dates(_on_clock(when, rules), None, "epoch")
     if front_date:
-        when = dates.parse_iso(front_date)
+        when = captured
         if when is not None and dates.plausible(when):
             return Dates(_on_clock(when, rules), None, "front-matter")
         warnings.append(f"unreadable front-matter date {front_date!r}")
