@@ -554,7 +554,8 @@ def _published_after_capture(row: dict, raw: str) -> bool:
     if match is None or not row["published_at"]:
         return False
     captured = datetime.fromisoformat(match[1] + "+00:00")
-    return datetime.fromisoformat(row["published_at"].replace("Z", "+00:00")) > captured + timedelta(minutes=10)
+    published = datetime.fromisoformat(row["published_at"].replace("Z", "+00:00"))
+    return published > captured + timedelta(minutes=10)
 
 
 RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
