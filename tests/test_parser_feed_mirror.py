@@ -610,6 +610,15 @@ def test_feed_time_after_the_capture_is_the_outlets_clock_written_as_utc() -> No
     assert on_time.published_at.isoformat() == "2020-07-28T16:36:00+08:00"
 
 
+def test_page_ending_at_a_paywall_is_an_excerpt() -> None:
+    html = ("<article class='post hentry category-initium'><p>第一段。</p><p>第二段。</p>"
+            "<div class='BarrierFailsafe__fullBarrier___2bFWd'><h1>You hit the wall.</h1></div></article>")
+    article = mirror("https://nei.st/medium/abc/", html)
+    assert (article.is_excerpt, article.outlet) == (True, "Initium Media")
+    assert article.paragraphs == ["第一段。", "第二段。"]
+    assert not mirror("https://nei.st/medium/abd/", "<p>第一段。</p>").is_excerpt
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"

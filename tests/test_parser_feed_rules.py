@@ -50,7 +50,8 @@ def test_rule_matches_its_example(kind: str, rule: dict) -> None:
         assert found, f"{rule['pattern']!r} does not match {example!r}"
         if kind == "title_furniture":
             assert pattern.sub("", example).strip(), "a title rule must leave a title"
-    elif kind in ("noise", "image_noise", "time_elements", "related_lists", "gallery_captions"):
+    elif kind in ("noise", "image_noise", "time_elements", "related_lists", "gallery_captions",
+                  "excerpt_barriers"):
         assert parse_html(example).body.css_first(rule["selector"]) is not None
     elif kind == "noise_containers":
         root = parse_html(example).body

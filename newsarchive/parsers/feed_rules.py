@@ -40,7 +40,8 @@ PATTERN_KINDS = (
     "source_lines",
 )
 SELECTOR_KINDS = (
-    "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions"
+    "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions",
+    "excerpt_barriers",
 )
 
 
@@ -122,6 +123,7 @@ class OutletRules:
     # (selector, text pattern): a byline element of its own; groups names, month, day (year optional)
     byline_elements: tuple[tuple[str, re.Pattern[str]], ...]
     excerpt: re.Pattern[str] | None  # the end of a last paragraph the page cut off (a feed's teaser)
+    excerpt_barrier: str | None  # a paywall's box: the page carries only the text before it
     inline_bylines: tuple[re.Pattern[str], ...]  # a byline inside a paragraph; group "names": its authors
     translators: tuple[re.Pattern[str], ...]  # in a credit that leaves the body; group "names"
     bio_authors: tuple[re.Pattern[str], ...]  # in a closing bio that leaves the body; group "names"
@@ -211,6 +213,8 @@ class FeedMirrorRules:
                 (rule["selector"], re.compile(rule["pattern"])) for rule in self._for("byline_elements", slug)
             ),
             excerpt=_one_regex(self._patterns("excerpts", slug)),
+            excerpt_barrier=", ".join(
+                rule["selector"] for rule in self._for("excerpt_barriers", slug)) or None,
             inline_bylines=tuple(re.compile(p) for p in self._patterns("inline_bylines", slug)),
             translators=tuple(re.compile(p) for p in self._patterns("translators", slug)),
             bio_authors=tuple(re.compile(p) for p in self._patterns("bio_authors", slug)),

@@ -57,6 +57,7 @@ class Page:
     images: list[Image]
     blocks: list[Block]
     repost: reposts.Repost | None
+    barred: bool  # the page ends at a paywall: only the text before it is there
 
 
 def parse(text: str, path: str, data: ParserData | None = None) -> ParsedArticle:
@@ -139,7 +140,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         images=page.images,
         links=body.body_links(blocks, url),
         warnings=warnings,
-        is_excerpt=bool(rules.excerpt and rules.excerpt.search(paragraphs[-1])),
+        is_excerpt=page.barred or bool(rules.excerpt and rules.excerpt.search(paragraphs[-1])),
     )
 
 
@@ -185,6 +186,7 @@ def _read_page(html: str, url: str | None, rules: OutletRules, outlets: OutletDi
     original_url = body.take_original_link(root)
     repost = reposts.from_category(root, url, rules, outlets)
     drop_nodes(root, "footer")
+    barred = bool(rules.excerpt_barrier and root.css_first(rules.excerpt_barrier))
     if rules.image_noise:  # boxes whose pictures are logos or other pages' thumbnails
         drop_nodes(root, rules.image_noise)
     for selector, gallery_heading in rules.related_galleries:
@@ -197,7 +199,8 @@ def _read_page(html: str, url: str | None, rules: OutletRules, outlets: OutletDi
     if rules.related_lists and url:
         body.drop_related_lists(root, rules.related_lists, url, outlets)
     body.drop_more_links(root)
-    return Page(heading, summary or None, byline, original_url, found_images, text_blocks(root), repost)
+    return Page(heading, summary or None, byline, original_url, found_images, text_blocks(root), repost,
+                barred)
 
 
 def _check_url(url: str | None, html: str, warnings: list[str]) -> None:
