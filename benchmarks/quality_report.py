@@ -40,6 +40,7 @@ OUTLETS = load_outlets(DEFAULT_PATH)
 RULES = yaml.safe_load((DEFAULT_PATH.parent / "feed_mirror.yml").read_text(encoding="utf-8"))
 # CDT's own labels before a title ("综合 | …" a roundup) name no source.
 NOT_SOURCES = {name for rule in RULES["reposts"] for name in rule.get("not_sources") or ()}
+NEIST_OUTLETS = {slug for rule in RULES["reposts"] for slug in (rule.get("categories") or {}).values()}
 # Dateline places (台北, 倫敦, 华盛顿…): a byline's place is no author.
 PLACES = {place for rule in RULES["text_bylines"] for place in rule.get("places") or ()}
 
@@ -178,9 +179,10 @@ def _articles(conn: sqlite3.Connection) -> Iterator[dict]:
     columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
     stub = "a.is_stub" if "is_stub" in columns else "NULL"
     translators = "a.translators" if "translators" in columns else "'[]'"
+    excerpt = "a.is_excerpt" if "is_excerpt" in columns else "0"
     query = (
         f"SELECT a.id, a.title, a.body, a.authors, {translators} AS translators, a.url, a.published_date,"
-        f" {stub} AS is_stub,"
+        f" a.published_at, {stub} AS is_stub, {excerpt} AS is_excerpt,"
         " o.slug AS outlet, o.kind AS outlet_kind, v.slug AS via FROM articles a"
         " LEFT JOIN outlets o ON o.id = a.outlet_id LEFT JOIN outlets v ON v.id = a.via_id"
     )
@@ -575,6 +577,8 @@ RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
     "raw: NYT closing bio names a writer the authors lack": ({"the-new-york-times-chinese"},
                                                              _nyt_bio_writer_missing),
     "raw: Economist aside byline (by X), no author stored": ({"the-economist"}, _economist_byline_lost),
+    "raw: page ends at a paywall (You've hit the wall), not flagged is_excerpt": (
+        NEIST_OUTLETS, lambda row, raw: "hit the wall" in raw and not row["is_excerpt"]),
     "raw: published after the mirror captured the page (a local clock read as UTC)": (
         {"lianhe-zaobao", "rti"}, _published_after_capture),
 }
