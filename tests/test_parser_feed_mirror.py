@@ -619,6 +619,15 @@ def test_page_ending_at_a_paywall_is_an_excerpt() -> None:
     assert not mirror("https://nei.st/medium/abd/", "<p>第一段。</p>").is_excerpt
 
 
+def test_dw_credit_line_names_writers_and_after_the_slash_the_editor() -> None:
+    def credited(line: str) -> list[str]:
+        return mirror("https://www.dw.com/zh/a-1", f"<p>渡轮恢复运行。</p><p>{line}</p>").authors
+
+    assert credited("林一、王二（摘译）") == ["林一", "王二"]
+    assert credited("林一/王二（法新社）") == ["林一"]
+    assert credited("林一、张三/王二（法新社、路透社）") == ["林一", "张三"]
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"
