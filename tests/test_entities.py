@@ -476,6 +476,7 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("高市府观光局长说", "organizations", "taiwan-tourism-bureau", None),
     ("美国国务院亚太局主管", "places", "asia-pacific", None),
     ("法国网球公开赛开打", "places", "france", None),
+    ("威尔逊中心基辛格中美关系研究所所长", "people", "henry-kissinger", None),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
