@@ -628,6 +628,17 @@ def test_dw_credit_line_names_writers_and_after_the_slash_the_editor() -> None:
     assert credited("林一、张三/王二（法新社、路透社）") == ["林一", "张三"]
 
 
+def test_audio_player_label_data_link_and_related_headline_lines_leave() -> None:
+    html = "<p>渡轮恢复运行。</p><p>听新闻：</p><p>（听更多新闻请至“听纪元”平台）</p><p>乘客增多。</p>"
+    epoch = mirror("https://www.epochtimes.com/gb/20/12/1/n1.htm", html)
+    assert epoch.paragraphs == ["渡轮恢复运行。", "乘客增多。"]
+    html = "<p>出口增长。</p><p>欲览更多详情，请点击海关总署链接：here</p>"
+    reuters = mirror("https://cn.reuters.com/article/x", html)
+    assert reuters.paragraphs == ["出口增长。"]
+    dw = mirror("https://www.dw.com/zh/a-2", "<p>出口增长。</p><p>延展阅读：另一篇报道</p><p>进口下降。</p>")
+    assert dw.paragraphs == ["出口增长。", "进口下降。"]
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"
