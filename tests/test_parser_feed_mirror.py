@@ -639,6 +639,14 @@ def test_audio_player_label_data_link_and_related_headline_lines_leave() -> None
     assert dw.paragraphs == ["出口增长。", "进口下降。"]
 
 
+def test_cdt_repost_byline_line_and_picture_credit() -> None:
+    html = ("<p>某城晨报记者林一</p><figure><img src='https://img.example.com/a.jpg'>"
+            "<figcaption>码头上的渡轮。图/受访者提供</figcaption></figure><p>渡轮恢复运行。</p>")
+    article = mirror("https://chinadigitaltimes.net/chinese/2020/08/x/", html, "某城晨报｜渡轮恢复运行")
+    assert (article.authors, article.paragraphs) == (["林一"], ["渡轮恢复运行。"])
+    assert [(i.caption, i.credit) for i in article.images] == [("码头上的渡轮。", "图/受访者提供")]
+
+
 def test_bbc_related_list_leaves_but_a_list_of_other_sites_stays() -> None:
     html = (
         "<p>灯塔重新点亮。</p>"
