@@ -642,8 +642,7 @@ def _capitalised_word_before(text: str, start: int) -> str:
 
 def _ending_with_title(titles: list[str]) -> re.Pattern[str]:
     """Matches a title (case-insensitive) at the very end of the searched window: "... President " ."""
-    alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"(?<![\w])(?:{alternatives})\s+$", re.IGNORECASE)
+    return re.compile(rf"(?<![\w])(?:{_alternatives(titles)})\s+$", re.IGNORECASE)
 
 
 def _starts_with(words: list[str], ignore_case: bool = False) -> str:
@@ -655,20 +654,24 @@ def _starts_with(words: list[str], ignore_case: bool = False) -> str:
     return f"(?=(?i:[{letters}]))" if ignore_case else f"(?=[{letters}])"
 
 
+def _alternatives(words: list[str]) -> str:
+    """The words as one regex alternation, longest first (so a longer word wins); never-matching if none."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) or "(?!)"
+
+
 def _any_of(words: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) or "(?!)")
+    return re.compile(_alternatives(words))
 
 
 def _candidate_pattern_en(titles: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"{_starts_with(titles, ignore_case=True)}(?<![\w])(?i:{alternatives}) "
+    return re.compile(rf"{_starts_with(titles, ignore_case=True)}(?<![\w])(?i:{_alternatives(titles)}) "
                       rf"((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+){{1,2}})(?![\w])")
 
 
 def _candidate_pattern_org(heads: list[str]) -> re.Pattern[str]:
     """Capitalised words ending in an organization word, perhaps with "of ..." after it: "Cyberspace
     Administration of China", "Ministry of State Security", "Chinese Academy of Sciences"."""
-    alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True)) or "(?!)"
+    alternatives = _alternatives(heads)
     word = r"[A-Z][a-z]+"
     first = _starts_with([*heads, *string.ascii_uppercase])  # a capitalised word or a head starts a match
     return re.compile(rf"{first}(?<![\w-])((?:{word} ){{0,4}}(?:{alternatives})(?: (?:of|for) (?:the )?{word}"
@@ -676,7 +679,7 @@ def _candidate_pattern_org(heads: list[str]) -> re.Pattern[str]:
 
 
 def _candidate_pattern_zh(titles: list[str], followers: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True)) or "(?!)"
+    alternatives = _alternatives(titles)
     ends = "|".join(re.escape(word) for word in sorted(followers, key=len, reverse=True))
     name = rf"[{CJK}]{{1,6}}?{NAME_DOT}[{CJK}]{{1,8}}?|[{CJK}]{{2,3}}?"
     return re.compile(rf"(?:{alternatives})({name})(?=(?:{ends})|[^{CJK}{NAME_DOT}]|$)")
