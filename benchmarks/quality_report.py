@@ -24,13 +24,14 @@ import sys
 import tarfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from newsarchive.dates import parse_iso
 from newsarchive.html_text import html_paragraphs
 from newsarchive.outlets import DEFAULT_PATH, load_outlets
 from newsarchive.parsers.feed_mirror.envelope import split_envelope
@@ -547,17 +548,12 @@ def _cna_release_date_differs(row: dict, raw: str) -> bool:
     return row["published_date"] != printed
 
 
-FRONT_DATE = re.compile(r"^date:\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", re.M)
-
-
 def _published_after_capture(row: dict, raw: str) -> bool:
     """The stored time is more than ten minutes after the mirror captured the page (front matter date)."""
-    match = FRONT_DATE.search(raw[:800])
-    if match is None or not row["published_at"]:
-        return False
-    captured = datetime.fromisoformat(match[1] + "+00:00")
-    published = datetime.fromisoformat(row["published_at"].replace("Z", "+00:00"))
-    return published > captured + timedelta(minutes=10)
+    front_date = split_envelope(raw).front.get("date")
+    captured = parse_iso(front_date) if front_date else None
+    published = parse_iso(row["published_at"]) if row["published_at"] else None
+    return captured is not None and published is not None and published > captured + timedelta(minutes=10)
 
 
 RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
