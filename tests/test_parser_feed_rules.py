@@ -50,6 +50,9 @@ def test_rule_matches_its_example(kind: str, rule: dict) -> None:
         assert found, f"{rule['pattern']!r} does not match {example!r}"
         if kind == "title_furniture":
             assert pattern.sub("", example).strip(), "a title rule must leave a title"
+        if kind == "section_signatures":
+            signed = re.fullmatch(rule["signature"], rule["signature_example"])
+            assert signed and signed.group("names"), (rule["signature"], rule["signature_example"])
     elif kind == "noise_containers":
         root = parse_html(example).body
         marker = root.css_first(rule["marker"])

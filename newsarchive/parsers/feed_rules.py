@@ -38,6 +38,8 @@ PATTERN_KINDS = (
     "translators",
     "bio_authors",
     "source_lines",
+    "section_signatures",
+    "writer_titles",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions",
@@ -115,6 +117,7 @@ class OutletRules:
     repost_not_sources: frozenset[str]
     repost_writers: frozenset[str]  # sources before a title that are a writer, not a publication
     repost_categories: dict[str, str]
+    writer_titles: tuple[re.Pattern[str], ...]  # "WRITER：title": group source, read only for repost_writers
     end_credits: tuple[EndCredit, ...]
     caption_credits: tuple[re.Pattern[str], ...]  # groups caption, credit (and credit2): first match wins
     wire_copies: tuple[WireCopy, ...]
@@ -128,6 +131,9 @@ class OutletRules:
     translators: tuple[re.Pattern[str], ...]  # in a credit that leaves the body; group "names"
     bio_authors: tuple[re.Pattern[str], ...]  # in a closing bio that leaves the body; group "names"
     source_lines: tuple[re.Pattern[str], ...]  # a repost's "来源：X" line opening the text; group "source"
+    # (heading, signature): a section whose heading matches is signed by its writer in the lines after it
+    # (or in the heading's group "signature"); the signature's group "names" is the writer
+    section_signatures: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
 
 
 class FeedMirrorRules:
@@ -195,6 +201,7 @@ class FeedMirrorRules:
             repost_categories={
                 key: value for rule in reposts for key, value in (rule.get("categories") or {}).items()
             },
+            writer_titles=tuple(re.compile(p) for p in self._patterns("writer_titles", slug)),
             end_credits=tuple(
                 EndCredit(re.compile(rule["pattern"]), rule.get("where", "last"))
                 for rule in self._for("end_credits", slug)
@@ -219,6 +226,10 @@ class FeedMirrorRules:
             translators=tuple(re.compile(p) for p in self._patterns("translators", slug)),
             bio_authors=tuple(re.compile(p) for p in self._patterns("bio_authors", slug)),
             source_lines=tuple(re.compile(p) for p in self._patterns("source_lines", slug)),
+            section_signatures=tuple(
+                (re.compile(rule["pattern"]), re.compile(rule["signature"]))
+                for rule in self._for("section_signatures", slug)
+            ),
         )
 
 

@@ -134,6 +134,50 @@ def split_at_bylines(blocks: list[Block], rules: OutletRules) -> tuple[list[Bloc
     return blocks, authors
 
 
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+SIGNATURE_LINES = 3  # a section's signature runs over at most this many short lines after its heading
+SIGNATURE_LINE_CHARS = 40
+
+
+def without_section_signatures(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
+    """A section signed by its writer right after its heading (BBC's "分析" box: "BBC驻北美记者 X（Y）" in
+    one to three short lines, or in the heading after a dash): the signature leaves, the heading stays,
+    and the writers are returned."""
+    if not rules.section_signatures:
+        return blocks, []
+    authors: list[str] = []
+    kept: list[Block] = []
+    skip = 0
+    for index, block in enumerate(blocks):
+        if skip:
+            skip -= 1
+            continue
+        kept.append(block)
+        if block.tag not in HEADING_TAGS:
+            continue
+        for heading, signature in rules.section_signatures:
+            m = heading.match(block.text)
+            if m is None:
+                continue
+            if m.groupdict().get("signature"):
+                if signed := signature.fullmatch(m.group("signature").strip()):
+                    authors.append(signed.group("names"))
+                    heading_text = block.text[: m.start("signature")].rstrip(" -－–—")
+                    kept[-1] = Block(heading_text, block.links, block.tag)
+                break
+            lines: list[str] = []
+            for following in blocks[index + 1: index + 1 + SIGNATURE_LINES]:
+                if len(following.text) > SIGNATURE_LINE_CHARS:
+                    break
+                lines.append(following.text)
+                if signed := signature.fullmatch(" ".join(lines)):
+                    authors.append(signed.group("names"))
+                    skip = len(lines)
+                    break
+            break
+    return kept, authors
+
+
 def _without_credits(text: str, rules: OutletRules, last: bool, authors: list[str]) -> str:
     cut = True
     while cut and text:  # a label may be doubled: "（看完整報導）（看完整報導）"
@@ -171,6 +215,11 @@ def _repeats(text: str, title: str) -> bool:
 def fold(text: str) -> str:
     """Text compared loosely: script, width, case, spaces and punctuation do not matter."""
     return NOT_A_WORD.sub("", normalize(text).casefold())
+
+
+def is_picture_post(page_html: str, images: list[Image]) -> bool:
+    """A post whose whole content is its pictures (no video, no text): kept as a stub with them."""
+    return bool(images) and "<iframe" not in page_html and "<video" not in page_html
 
 
 def empty_body_message(page_html: str, images: list[Image], blocks: list[Block]) -> str:

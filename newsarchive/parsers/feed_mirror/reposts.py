@@ -40,6 +40,10 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
             return Repost(outlet=None, title=m.group("title").strip(), writer=source)
         if not {source, (m.groupdict().get("column") or "").strip()} & rules.repost_not_sources:
             return Repost(outlet=source, title=m.group("title").strip())
+    for pattern in rules.writer_titles:  # "WRITER：title": a colon usually introduces a speaker, so only
+        m = pattern.match(title)         # a curated writer's name is read as the byline (the title stays)
+        if m is not None and m.group("source") in rules.repost_writers:
+            return Repost(outlet=None, writer=m.group("source"))
     return None
 
 
