@@ -62,6 +62,8 @@ def test_rule_matches_its_example(kind: str, rule: dict) -> None:
     elif kind == "time_zones":
         local = datetime.fromisoformat(example["local"]).replace(tzinfo=ZoneInfo(rule["zone"]))
         assert local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") == example["utc"]
+    elif kind == "title_repeats":
+        assert len(parse_html(example).body.css("p")) >= 2, "a headline repeated after the first paragraph"
     elif kind == "reposts":
         _check_repost_rule(rule)
     else:

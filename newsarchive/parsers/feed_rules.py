@@ -40,6 +40,8 @@ PATTERN_KINDS = (
     "source_lines",
     "section_signatures",
     "writer_titles",
+    "excerpt_headings",
+    "inline_noise",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions",
@@ -127,6 +129,9 @@ class OutletRules:
     byline_elements: tuple[tuple[str, re.Pattern[str]], ...]
     excerpt: re.Pattern[str] | None  # the end of a last paragraph the page cut off (a feed's teaser)
     excerpt_barrier: str | None  # a paywall's box: the page carries only the text before it
+    inline_noise: re.Pattern[str] | None  # cut from inside paragraphs (Reuters' story codes)
+    title_repeats: bool  # a later paragraph repeating the headline is a player's title, not text
+    excerpt_heading: re.Pattern[str] | None  # a section heading the page ends with: the text stops there
     inline_bylines: tuple[re.Pattern[str], ...]  # a byline inside a paragraph; group "names": its authors
     translators: tuple[re.Pattern[str], ...]  # in a credit that leaves the body; group "names"
     bio_authors: tuple[re.Pattern[str], ...]  # in a closing bio that leaves the body; group "names"
@@ -222,6 +227,9 @@ class FeedMirrorRules:
             excerpt=_one_regex(self._patterns("excerpts", slug)),
             excerpt_barrier=", ".join(
                 rule["selector"] for rule in self._for("excerpt_barriers", slug)) or None,
+            inline_noise=_one_regex(self._patterns("inline_noise", slug)),
+            title_repeats=bool(self._for("title_repeats", slug)),
+            excerpt_heading=_one_regex(self._patterns("excerpt_headings", slug)),
             inline_bylines=tuple(re.compile(p) for p in self._patterns("inline_bylines", slug)),
             translators=tuple(re.compile(p) for p in self._patterns("translators", slug)),
             bio_authors=tuple(re.compile(p) for p in self._patterns("bio_authors", slug)),

@@ -94,7 +94,7 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     if repost is not None and repost.title:
         title = repost.title
     title = body.strip_title_furniture(title, rules)
-    blocks = body.without_headline(blocks, title)
+    blocks = body.without_headline(blocks, title, rules)
     if not title:
         warnings.append("no title in front matter or link")
         title = blocks[0].text[:80] if blocks else ""
@@ -148,7 +148,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         images=page.images,
         links=body.body_links(blocks, url),
         warnings=warnings,
-        is_excerpt=page.barred or bool(paragraphs and rules.excerpt and rules.excerpt.search(paragraphs[-1])),
+        is_excerpt=page.barred or body.ends_at_heading(page.blocks, rules)
+        or bool(paragraphs and rules.excerpt and rules.excerpt.search(paragraphs[-1])),
     )
 
 

@@ -36,6 +36,9 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
     """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text
     and the lines that left as furniture or closing credits (read for translators and writers' bios)."""
     blocks = _before_tail(blocks, rules)
+    if rules.inline_noise is not None:
+        blocks = [Block(rules.inline_noise.sub("", b.text).strip(), b.links, b.tag)
+                  if rules.inline_noise.search(b.text) else b for b in blocks]
     # Bylines are looked for in the first and last lines of the text proper: furniture (copyright
     # lines, feed footers) after a closing credit does not push the credit out of reach.
     furniture = [not WORD.search(b.text) or _is_boilerplate(b.text, rules) for b in blocks]
@@ -139,6 +142,14 @@ SIGNATURE_LINES = 3  # a section's signature runs over at most this many short l
 SIGNATURE_LINE_CHARS = 40
 
 
+def ends_at_heading(blocks: list[Block], rules: OutletRules) -> bool:
+    """The page stops at a section's heading with nothing under it (nei.st's "01" before a transcript
+    the page does not carry): only the start of the text is there."""
+    last = blocks[-1] if blocks else None
+    return bool(last and rules.excerpt_heading and last.tag in HEADING_TAGS
+                and rules.excerpt_heading.fullmatch(last.text))
+
+
 def without_section_signatures(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
     """A section signed by its writer right after its heading (BBC's "分析" box: "BBC驻北美记者 X（Y）" in
     one to three short lines, or in the heading after a dash): the signature leaves, the heading stays,
@@ -200,11 +211,14 @@ def _is_boilerplate(text: str, rules: OutletRules) -> bool:
     return len(text) <= MAX_BOILERPLATE_CHARS and rules.boilerplate.search(text)
 
 
-def without_headline(blocks: list[Block], title: str) -> list[Block]:
-    """The body without a first paragraph that only repeats the headline (BBC, VOA video captions)."""
+def without_headline(blocks: list[Block], title: str, rules: OutletRules | None = None) -> list[Block]:
+    """The body without a first paragraph that only repeats the headline (BBC, VOA video captions), and,
+    where the outlet's rules say so (RFI), without later ones too (the title of the page's player)."""
     # Only a paragraph about as long as the title can be it (folding is not free).
     while len(blocks) > 1 and _repeats(blocks[0].text, title):
         blocks = blocks[1:]
+    if rules is not None and rules.title_repeats and len(fold(title)) >= 4:
+        blocks = blocks[:1] + [b for b in blocks[1:] if not _repeats(b.text, title)]
     return blocks
 
 

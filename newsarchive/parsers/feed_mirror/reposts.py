@@ -77,9 +77,21 @@ def from_category(root: LexborNode, url: str | None, rules: OutletRules, outlets
         return None
     slugs = [rules.repost_categories[c] for c in _categories(root, url) if c in rules.repost_categories]
     outlet = outlets.by_slug(slugs[0]) if slugs else None
-    if outlet is None:
-        return None
+    if outlet is None:  # no publication category: a ?source= link to a known outlet's page names it
+        return _linked_source(root, url, outlets)
     return Repost(outlet=outlet.name, original_url=_source_link(root, outlet, outlets))
+
+
+def _linked_source(root: LexborNode, url: str | None, outlets: OutletDirectory) -> Repost | None:
+    """The original named only by a ``?source=`` link to a curated outlet's page (not the reposter's own)."""
+    home = outlets.by_url(url) if url else None
+    for anchor in root.css("a[href*='source=http']"):
+        source = http_url(query_value(anchor.attributes.get("href") or "", "source"))
+        outlet = outlets.by_url(source) if source else None
+        if outlet is not None and outlet is not home:
+            anchor.decompose()
+            return Repost(outlet=outlet.name, original_url=source)
+    return None
 
 
 def _categories(root: LexborNode, url: str | None) -> list[str]:
