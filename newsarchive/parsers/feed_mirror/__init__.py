@@ -112,6 +112,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     blocks, signed = body.without_section_signatures(blocks, rules)
     text_authors = (text_authors or credited or inline or signed
                     or ([repost.writer] if repost and repost.writer else []))
+    if not text_authors and (writer := reposts.signed_title_writer(title, [b.text for b in blocks], rules)):
+        text_authors = [writer]
     paragraphs = [b.text for b in blocks]
     if repost is not None and home is not None and home.kind == "republisher":
         # The republisher's own date is its page's; the story's is the one it prints, if any.

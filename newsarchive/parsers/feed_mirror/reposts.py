@@ -18,6 +18,8 @@ from newsarchive.urls import http_url, query_value
 
 CATEGORY_CLASS = re.compile(r"\bcategory-([a-z0-9-]+)")
 CATEGORY_PATH = re.compile(r"^https?://[^/]+/medium/([a-z0-9-]+)/")
+# What follows a writer's name signing the end of a text: a date, a place, or nothing.
+SIGNATURE = re.compile(r"^\s*(?:[（(]?\d{4}\s*年|[于於写寫]|\s*$)")
 SOURCE_LINE_REACH = 2  # a source line is the first or second paragraph (after a lead picture's caption)
 
 
@@ -44,6 +46,18 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
         m = pattern.match(title)         # a curated writer's name is read as the byline (the title stays)
         if m is not None and m.group("source") in rules.repost_writers:
             return Repost(outlet=None, writer=m.group("source"))
+    return None
+
+
+def signed_title_writer(title: str, paragraphs: list[str], rules: OutletRules) -> str | None:
+    """The name before a title's colon when the text is signed with it at its end ("陈某：…" and a last
+    line "陈某2020年10月6日于…"): the writer, though no curated list names them."""
+    last = paragraphs[-1] if paragraphs else ""
+    for pattern in rules.writer_titles:
+        m = pattern.match(title)
+        name = m.group("source") if m is not None else ""
+        if name and last.startswith(name) and SIGNATURE.match(last[len(name):]):
+            return name
     return None
 
 
