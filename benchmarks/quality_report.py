@@ -130,6 +130,7 @@ REUTERS_CREDIT_LINE = re.compile(
 REUTERS_WRITER_CREDIT = re.compile(
     r"(?:^|[；;\s(（])(?:发稿|记者|撰写|撰稿|整理)\s*[/／]?\s*[\u4e00-\u9fff]{2}")
 REUTERS_TRANSLATOR_CREDIT = re.compile(r"(?:^|[；;\s(（])编译\s+[\u4e00-\u9fff]{2}")
+HERE_POINTER = re.compile(r"(?:点击|点选|浏览|请见|[:：])\s*here\s*$", re.I)
 STORY_CODE = re.compile(r"\[n[A-Z0-9]{8,12}\]")
 ANALYSIS_HEADING = re.compile(r"^分析(?:[:：\s]|$)")
 CORRESPONDENT_ROLE = re.compile(r"(?:记者|编辑|主编|通讯员|专家)")
@@ -425,6 +426,8 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "body: Reuters credit line left (发稿/编译/撰写/审校 X)": lambda r: r["outlet"] == "reuters" and any(
         len(p) <= 60 and REUTERS_CREDIT_LINE.match(p) for p in _paragraphs(r)),
     "body: Reuters story code ([nL4S2EA1AE])": lambda r: bool(STORY_CODE.search(r["body"])),
+    "body: pointer to a link labelled 'here' (请点击：here)": lambda r: r["outlet"] == "reuters" and any(
+        HERE_POINTER.search(p) for p in _paragraphs(r)),
     "body: BBC 分析 section's signature (role and name) left after its heading": _analysis_signature_left,
     "body: NYT link label to the other language's version (（阅读本文中文版）)": lambda r: bool(
         OTHER_LANGUAGE_LABEL.search(r["body"])),
