@@ -49,8 +49,9 @@ def test_a_sentence_that_mentions_an_editor_of_a_website_stays() -> None:
 
 def test_pointers_to_a_link_labelled_here_leave() -> None:
     html = ("<p>路透北京1月5日 - 港口吞吐量回升。报告原文请点选：<a href='https://data.example.org/r'>here</a></p>"
-            "<p>欲览公告详情，请点击 <a href='https://data.example.org/n'>here</a></p>")
+            "<p>欲览公告详情，请点击 <a href='https://data.example.org/n'>here</a></p>"
+            "<p>渡轮每半小时一班。here</p>")
     article = page(REUTERS, html)
-    assert article.paragraphs == ["路透北京1月5日 - 港口吞吐量回升。"]
+    assert article.paragraphs == ["路透北京1月5日 - 港口吞吐量回升。", "渡轮每半小时一班。"]
     # A pointer closing a sentence leaves its link with the paragraph; a pointer line takes its link along.
     assert [link.url for link in article.links] == ["https://data.example.org/r"]
