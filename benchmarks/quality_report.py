@@ -130,7 +130,7 @@ REUTERS_CREDIT_LINE = re.compile(
 REUTERS_WRITER_CREDIT = re.compile(
     r"(?:^|[；;\s(（])(?:发稿|记者|撰写|撰稿|整理)\s*[/／]?\s*[\u4e00-\u9fff]{2}")
 REUTERS_TRANSLATOR_CREDIT = re.compile(r"(?:^|[；;\s(（])编译\s+[\u4e00-\u9fff]{2}")
-HERE_POINTER = re.compile(r"(?:点击|点选|浏览|请见|[:：])\s*here\s*$", re.I)
+HERE_POINTER = re.compile(r"(?:点击|点选|浏览|请见|[:：。])[^。]{0,30}?\s*here\s*$", re.I)
 STORY_CODE = re.compile(r"\[n[A-Z0-9]{8,12}\]")
 ANALYSIS_HEADING = re.compile(r"^分析(?:[:：\s]|$)")
 CORRESPONDENT_ROLE = re.compile(r"(?:记者|编辑|主编|通讯员|专家)")
