@@ -26,6 +26,12 @@ def test_role_and_name_on_one_line_or_in_the_heading_itself() -> None:
     assert in_heading.authors == ["赵六"] and "分析" in in_heading.paragraphs
 
 
+def test_a_bold_line_standing_for_the_heading() -> None:
+    article = page(BBC, STORY + "<p><b>分析</b></p><p><b>BBC中文驻北美记者 林一</b></p>" + ANALYSIS)
+    assert article.authors == ["林一"]
+    assert article.paragraphs[1:] == ["分析", "港口的前景取决于航运公司是否回来。"]
+
+
 def test_a_line_without_a_role_after_the_heading_is_text() -> None:
     article = page(BBC, STORY + "<h2>分析：港口能否复苏</h2><p>林一</p>" + ANALYSIS)
     assert article.authors == [] and "林一" in article.paragraphs

@@ -164,8 +164,8 @@ def without_section_signatures(blocks: list[Block], rules: OutletRules) -> tuple
             skip -= 1
             continue
         kept.append(block)
-        if block.tag not in HEADING_TAGS:
-            continue
+        if block.tag not in HEADING_TAGS and len(block.text) > SIGNATURE_LINE_CHARS:
+            continue  # a heading, or a short bold line standing for one ("<p><b>分析</b></p>")
         for heading, signature in rules.section_signatures:
             m = heading.match(block.text)
             if m is None:

@@ -41,11 +41,19 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
         if source in rules.repost_writers:  # the writer's post: its author, and no other publication
             return Repost(outlet=None, title=m.group("title").strip(), writer=source)
         if not {source, (m.groupdict().get("column") or "").strip()} & rules.repost_not_sources:
-            return Repost(outlet=source, title=m.group("title").strip())
-    for pattern in rules.writer_titles:  # "WRITER：title": a colon usually introduces a speaker, so only
-        m = pattern.match(title)         # a curated writer's name is read as the byline (the title stays)
+            rest = m.group("title").strip()  # "SOURCE｜WRITER：title": the writer too
+            return Repost(outlet=source, title=rest, writer=_curated_writer(rest, rules))
+    writer = _curated_writer(title, rules)
+    return Repost(outlet=None, writer=writer) if writer else None
+
+
+def _curated_writer(title: str, rules: OutletRules) -> str | None:
+    """"WRITER：title": a colon usually introduces a speaker, so only a curated writer's name is read as
+    the byline (the title stays as written)."""
+    for pattern in rules.writer_titles:
+        m = pattern.match(title)
         if m is not None and m.group("source") in rules.repost_writers:
-            return Repost(outlet=None, writer=m.group("source"))
+            return m.group("source")
     return None
 
 
