@@ -424,7 +424,7 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "body: Economist picture credit line as the last paragraph (Images: …)": lambda r: (
         r["outlet"] == "the-economist" and bool(ECONOMIST_PICTURE_CREDIT.match(_paragraphs(r)[-1]))),
     "body: Reuters credit line left (发稿/编译/撰写/审校 X)": lambda r: r["outlet"] == "reuters" and any(
-        len(p) <= 60 and REUTERS_CREDIT_LINE.match(p) for p in _paragraphs(r)),
+        len(p) <= 60 and "。" not in p and REUTERS_CREDIT_LINE.match(p) for p in _paragraphs(r)),
     "body: Reuters story code ([nL4S2EA1AE])": lambda r: bool(STORY_CODE.search(r["body"])),
     "body: pointer to a link labelled 'here' (请点击：here)": lambda r: r["outlet"] == "reuters" and any(
         HERE_POINTER.search(p) for p in _paragraphs(r)),
@@ -622,7 +622,7 @@ def _reuters_writer_lost(row: dict, raw: str) -> bool:
     lines = [p for p in _raw_paragraphs(raw)[-4:]
              if "审校" in p or p.startswith(("发稿", "记者", "撰写", "整理"))]
     return not row["authors"] and any(REUTERS_WRITER_CREDIT.search(p) and not p.startswith("编译")
-                                      for p in lines)
+                                      and "。" not in p[:-12] for p in lines)
 
 
 def _reuters_translator_lost(row: dict, raw: str) -> bool:
