@@ -621,8 +621,9 @@ def _reuters_writer_lost(row: dict, raw: str) -> bool:
     translator) and no author is stored."""
     lines = [p for p in _raw_paragraphs(raw)[-4:]
              if "审校" in p or p.startswith(("发稿", "记者", "撰写", "整理"))]
-    return not row["authors"] and any(REUTERS_WRITER_CREDIT.search(p) and not p.startswith("编译")
-                                      and "。" not in p[:-12] for p in lines)
+    credits = [p.rsplit("。", 1)[-1] for p in lines]  # a credit closing a paragraph follows its last sentence
+    return not row["authors"] and any(
+        REUTERS_WRITER_CREDIT.search(c) and not c.lstrip(" (（").startswith("编译") for c in credits)
 
 
 def _reuters_translator_lost(row: dict, raw: str) -> bool:
