@@ -122,6 +122,26 @@ DIGEST_RUN_ON_TITLE = re.compile(r"新闻联播 文字版\S")
 # Found by the fifth round's blind audit: an author line left in the text; a link label without its link.
 AUTHOR_LINE = re.compile(r"^作者(?:[:：]\s*|\s+)[\u4e00-\u9fff·]{2,4}(?:\s|$)")
 LINK_LEFT = re.compile(r"请点击这里。$|^详情请阅全文。$")
+# Found by the ninth round's blind audit: Reuters' credit lines (who filed, wrote, translated, edited),
+# Reuters' story codes, BBC's signed "分析" sections, NYT brief items and link labels, RFI player titles,
+# Economist podcast/print notes, CNA captions of embeds (▲), 维权网 signatures, CDT writers before a colon.
+REUTERS_CREDIT_LINE = re.compile(
+    r"^[（(]?(?:发稿|编译|记者|整理|采写|撰写|撰稿|审校)\s*[/／]?\s*[\u4e00-\u9fff]")
+REUTERS_WRITER_CREDIT = re.compile(
+    r"(?:^|[；;\s(（])(?:发稿|记者|撰写|撰稿|整理)\s*[/／]?\s*[\u4e00-\u9fff]{2}")
+REUTERS_TRANSLATOR_CREDIT = re.compile(r"(?:^|[；;\s(（])编译\s+[\u4e00-\u9fff]{2}")
+HERE_POINTER = re.compile(r"(?:点击|点选|浏览|请见|[:：。])[^。]{0,30}?\s*here\s*$", re.I)
+STORY_CODE = re.compile(r"\[n[A-Z0-9]{8,12}\]")
+ANALYSIS_HEADING = re.compile(r"^分析(?:[:：\s]|$)")
+CORRESPONDENT_ROLE = re.compile(r"(?:记者|编辑|主编|通讯员|专家)")
+OTHER_LANGUAGE_LABEL = re.compile(r"[（(]\s*(?:阅读本文中文版|閱讀本文中文版|Read in English)\s*[)）]")
+ECONOMIST_NOTE = re.compile(
+    r"^(?:You can subscribe and listen|For access to The Economist’s print)"
+    r"|^Editor[’']s note:.{0,120}print edition")
+WQW_SIGNATURE = re.compile(
+    r"^(?:代理人|辩护人|申请人|控告人|举报人)\s*[:：]\s*[\u4e00-\u9fff·]{2,4}(?:\s+\d{4}\s*年.*)?$")
+CDT_WRITERS = {name for rule in RULES["reposts"] for name in rule.get("writers") or ()}
+COLON_PREFIX = re.compile(r"^(?:【[^】]{1,12}】\s*)?([\u4e00-\u9fff·]{2,5})\s*[:：]")
 CLOSING_CREDIT_CODE = re.compile(r"[（(](?:編輯|编辑|譯者|译者|核稿)[:：][^（）()]{1,40}[)）]\s*1\d{6}$")
 
 
@@ -172,7 +192,11 @@ def report(conn: sqlite3.Connection, corpus: Path | None = None) -> tuple[dict[s
                     found[name].append(row["id"])
     _image_checks(conn, found)
     _group_checks(conn, found)
-    names = [*ARTICLE_CHECKS, *IMAGE_CHECKS, *IMAGE_CLASSES, *GROUP_CLASSES, *(RAW_CHECKS if corpus else ())]
+    errors = conn.execute("SELECT path, message FROM sources WHERE status = 'error'")
+    found[PICTURE_POSTS_REJECTED] = [path for path, message in errors
+                                     if PICTURE_ONLY_ERROR.search(message or "")]
+    names = [*ARTICLE_CHECKS, *IMAGE_CHECKS, *IMAGE_CLASSES, *GROUP_CLASSES, PICTURE_POSTS_REJECTED,
+             *(RAW_CHECKS if corpus else ())]
     return {name: len(found[name]) for name in names}, found
 
 
@@ -326,6 +350,21 @@ def _glued_place(name: str) -> bool:
     return any(name.endswith(place) and len(name) - len(place) >= 2 for place in PLACES)
 
 
+def _analysis_signature_left(row: dict) -> bool:
+    """A short line with a correspondent's role right after BBC's "分析" heading (the signature)."""
+    if row["outlet"] != "bbc":
+        return False
+    paragraphs = _paragraphs(row)
+    return any(ANALYSIS_HEADING.match(p) and any(len(q) <= 40 and CORRESPONDENT_ROLE.search(q)
+                                                  for q in paragraphs[i + 1: i + 3])
+               for i, p in enumerate(paragraphs))
+
+
+def _colon_writer_lost(row: dict) -> bool:
+    m = COLON_PREFIX.match(row["title"]) if row["outlet"] == "china-digital-times" or row["via"] else None
+    return m is not None and m.group(1) in CDT_WRITERS and m.group(1) not in row["authors"]
+
+
 def _repeated_run(row: dict) -> bool:
     seen: set[str] = set()
     run = 0
@@ -384,6 +423,24 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
         DIGEST_RUN_ON_TITLE.search(r["title"])),
     "body: Economist picture credit line as the last paragraph (Images: …)": lambda r: (
         r["outlet"] == "the-economist" and bool(ECONOMIST_PICTURE_CREDIT.match(_paragraphs(r)[-1]))),
+    "body: Reuters credit line left (发稿/编译/撰写/审校 X)": lambda r: r["outlet"] == "reuters" and any(
+        len(p) <= 60 and "。" not in p and REUTERS_CREDIT_LINE.match(p) for p in _paragraphs(r)),
+    "body: Reuters story code ([nL4S2EA1AE])": lambda r: bool(STORY_CODE.search(r["body"])),
+    "body: pointer to a link labelled 'here' (请点击：here)": lambda r: r["outlet"] == "reuters" and any(
+        HERE_POINTER.search(p) for p in _paragraphs(r)),
+    "body: BBC 分析 section's signature (role and name) left after its heading": _analysis_signature_left,
+    "body: NYT link label to the other language's version (（阅读本文中文版）)": lambda r: bool(
+        OTHER_LANGUAGE_LABEL.search(r["body"])),
+    "body: RFI paragraph after the first repeating the headline (a player's title)": lambda r: (
+        r["outlet"] == "rfi" and len(_fold(r["title"])) >= 4
+        and any(_fold(p) == _fold(r["title"]) for p in _paragraphs(r)[1:])),
+    "body: Economist podcast subscription or print-edition note": lambda r: r["outlet"] == "the-economist"
+    and any(ECONOMIST_NOTE.match(p) for p in _paragraphs(r)),
+    "body: CNA caption of an embedded video or picture (▲…)": lambda r: r["outlet"] == "central-news-agency"
+    and any(p.startswith("▲") and len(p) <= 150 for p in _paragraphs(r)),
+    "body: 维权网 signature line closing a paper (代理人：X), no author": lambda r: (
+        r["outlet"] == "weiquanwang" and not r["authors"] and bool(WQW_SIGNATURE.match(_paragraphs(r)[-1]))),
+    "authors: CDT title opens with a curated writer and a colon, writer not the author": _colon_writer_lost,
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
 }
@@ -421,6 +478,9 @@ IMAGE_CLASSES = [
     "images: junk caption",
 ]
 GROUP_CLASSES = ["versions: URLs with 2+ articles", "versions: articles in those groups"]
+# A post whose content is only pictures (a photo of the day, a cartoon) rejected instead of kept as a stub.
+PICTURE_POSTS_REJECTED = "sources: picture-only post rejected as an error (only N image(s))"
+PICTURE_ONLY_ERROR = re.compile(r"only \d+ image")
 
 
 def _image_checks(conn: sqlite3.Connection, found: dict[str, list]) -> None:
@@ -556,7 +616,70 @@ def _published_after_capture(row: dict, raw: str) -> bool:
     return captured is not None and published is not None and published > captured + timedelta(minutes=10)
 
 
+def _reuters_writer_lost(row: dict, raw: str) -> bool:
+    """Reuters' closing credit names a writer (发稿 X, 记者 X, 撰写 X, 整理 X; not a filer after a
+    translator) and no author is stored."""
+    lines = [p for p in _raw_paragraphs(raw)[-4:]
+             if "审校" in p or p.startswith(("发稿", "记者", "撰写", "整理"))]
+    credits = [p.rsplit("。", 1)[-1] for p in lines]  # a credit closing a paragraph follows its last sentence
+    return not row["authors"] and any(
+        REUTERS_WRITER_CREDIT.search(c) and not c.lstrip(" (（").startswith("编译") for c in credits)
+
+
+def _reuters_translator_lost(row: dict, raw: str) -> bool:
+    return not row["translators"] and any(
+        REUTERS_TRANSLATOR_CREDIT.search(p[-60:]) for p in _raw_paragraphs(raw)[-4:])
+
+
+def _credit_word_paragraph_lost(row: dict, raw: str) -> bool:
+    """A sentence holding a credit word ("该网编辑", "…（完） (发稿 X；审校 Y)") lost with the credit."""
+    body = _fold(row["body"])
+    return any(len(p) > 40 and "。" in p and ("审校" in p or "网编" in p) and _fold(p)[:30] not in body
+               for p in _raw_paragraphs(raw))
+
+
+NYT_BRIEF_ITEM = re.compile(r"^•\s*\S")
+
+
+def _brief_item_lost(row: dict, raw: str) -> bool:
+    """A brief's item ("• …") of the raw page missing from the stored text."""
+    body = _fold(row["body"])
+    return any(_fold(p)[:20] not in body for p in _raw_paragraphs(raw) if NYT_BRIEF_ITEM.match(p))
+
+
+NEIST_SOURCE_LINK = re.compile(r"href=\"https?://nei\.st[^\"]*?[?&]source=(https?://[^\"&]+)")
+
+
+def _neist_source_uncredited(row: dict, raw: str) -> bool:
+    """A nei.st post credited to nei.st although a ?source= link names a curated outlet's page."""
+    if row["via"] is not None or row["outlet"] != "nei-st":
+        return False
+    linked = [OUTLETS.by_url(url) for url in NEIST_SOURCE_LINK.findall(raw)]
+    return any(outlet is not None and outlet.slug != "nei-st" for outlet in linked)
+
+
+EMPTY_NUMBERED_HEADING_END = re.compile(r"<h[2-4][^>]*>\s*\d{1,3}\s*</h[2-4]>\s*</div>\s*</article>")
+DW_GALLERY_CAPTION = re.compile(r"<img[^>]*>\s*<br>\s*<b>([^<]{2,40})</b>\s*[:：]")
+
+
+def _dw_gallery_caption_as_text(row: dict, raw: str) -> bool:
+    """A DW gallery caption ("<img><br><b>Title</b>：text") stored as a paragraph, not the picture's."""
+    titles = [title.strip() for title in DW_GALLERY_CAPTION.findall(raw)]
+    return any(p.startswith(title) for title in titles for p in _paragraphs(row))
+
+
 RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
+    "raw: Reuters credit names a writer (发稿/记者/撰写/整理), no author stored": ({"reuters"},
+                                                                           _reuters_writer_lost),
+    "raw: Reuters credit names a translator (编译 X), none stored": ({"reuters"}, _reuters_translator_lost),
+    "raw: a sentence holding a credit word (网编/审校) missing from the text": (
+        {outlet.slug for outlet in OUTLETS}, _credit_word_paragraph_lost),
+    "raw: NYT brief item (• …) missing from the text": ({"the-new-york-times-chinese"}, _brief_item_lost),
+    "raw: nei.st ?source= link names a curated outlet, not credited": ({"nei-st"}, _neist_source_uncredited),
+    "raw: nei.st page ends at an empty numbered heading, not flagged is_excerpt": (
+        {"nei-st"}, lambda row, raw: bool(EMPTY_NUMBERED_HEADING_END.search(raw)) and not row["is_excerpt"]),
+    "raw: DW gallery caption (<img><br><b>…</b>：…) stored as a paragraph": ({"deutsche-welle"},
+                                                                          _dw_gallery_caption_as_text),
     "raw: DW credit line names authors, none stored": ({"deutsche-welle"}, _dw_credit_lost),
     "raw: RFA sign-off names a reporter, none stored": ({"radio-free-asia"}, _rfa_sign_off_lost),
     "raw: Epoch Times byline (大纪元记者, 文字整理, 撰文), none stored": ({"the-epoch-times"},

@@ -100,9 +100,11 @@ class Pipeline:
         title_letters, body_letters = letters(normal_title), letters(normal_body)
         result.fingerprint = _digest(title_letters + "\n" + body_letters)
         result.body_key = body_key(title_letters, body_letters)
-        result.is_stub = is_stub(title_letters, body_letters)
-        result.url_key = url_key(article.url)
         captions = [image.caption for image in article.images if image.caption]
+        # A picture post (no text) whose captions carry the story (a gallery) says more than its headline.
+        said = body_letters or letters(normalize(" ".join(captions)))
+        result.is_stub = is_stub(title_letters, said)
+        result.url_key = url_key(article.url)
         done = {title: normal_title, body: normal_body}
 
         def normalized(text: str) -> str:  # the summary and captions are analysed and indexed: once

@@ -289,10 +289,11 @@ def test_truncated_html_keeps_the_text_and_warns() -> None:
     assert article.warnings == ["HTML looks truncated (no closing tag at the end)"]
 
 
-def test_image_only_post_is_a_parse_error_that_says_so() -> None:
+def test_image_only_post_is_kept_with_its_picture_and_no_text() -> None:
     text = (FIXTURES / "image_only.md").read_text(encoding="utf-8")
-    with pytest.raises(ParseError, match=r"only 1 image"):
-        feed_mirror.parse(text, "image_only.md")
+    article = feed_mirror.parse(text, "image_only.md")
+    assert article.paragraphs == [] and article.title == "Cartoon of the week"
+    assert [image.src for image in article.images] == ["https://www.example.com/img/cartoon.jpg"]
 
 
 def test_empty_html_is_a_parse_error() -> None:
@@ -415,7 +416,9 @@ def test_any_html_gives_an_article_or_a_parse_error(pieces: list[str]) -> None:
         article = feed_mirror.parse(text, "fuzz.md")
     except ParseError:
         return
-    assert article.paragraphs and all(p.strip() for p in article.paragraphs)
+    # Text, or a picture post: pictures and no text at all.
+    assert article.paragraphs or article.images
+    assert all(p.strip() for p in article.paragraphs)
     assert all("<script" not in p for p in article.paragraphs)
 
 

@@ -50,6 +50,9 @@ def test_rule_matches_its_example(kind: str, rule: dict) -> None:
         assert found, f"{rule['pattern']!r} does not match {example!r}"
         if kind == "title_furniture":
             assert pattern.sub("", example).strip(), "a title rule must leave a title"
+        if kind == "section_signatures":
+            signed = re.fullmatch(rule["signature"], rule["signature_example"])
+            assert signed and signed.group("names"), (rule["signature"], rule["signature_example"])
     elif kind == "noise_containers":
         root = parse_html(example).body
         marker = root.css_first(rule["marker"])
@@ -59,6 +62,8 @@ def test_rule_matches_its_example(kind: str, rule: dict) -> None:
     elif kind == "time_zones":
         local = datetime.fromisoformat(example["local"]).replace(tzinfo=ZoneInfo(rule["zone"]))
         assert local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") == example["utc"]
+    elif kind == "title_repeats":
+        assert len(parse_html(example).body.css("p")) >= 2, "a headline repeated after the first paragraph"
     elif kind == "reposts":
         _check_repost_rule(rule)
     else:

@@ -38,6 +38,10 @@ PATTERN_KINDS = (
     "translators",
     "bio_authors",
     "source_lines",
+    "section_signatures",
+    "writer_titles",
+    "excerpt_headings",
+    "inline_noise",
 )
 SELECTOR_KINDS = (
     "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions",
@@ -115,6 +119,7 @@ class OutletRules:
     repost_not_sources: frozenset[str]
     repost_writers: frozenset[str]  # sources before a title that are a writer, not a publication
     repost_categories: dict[str, str]
+    writer_titles: tuple[re.Pattern[str], ...]  # "WRITER：title": group source, read only for repost_writers
     end_credits: tuple[EndCredit, ...]
     caption_credits: tuple[re.Pattern[str], ...]  # groups caption, credit (and credit2): first match wins
     wire_copies: tuple[WireCopy, ...]
@@ -124,10 +129,16 @@ class OutletRules:
     byline_elements: tuple[tuple[str, re.Pattern[str]], ...]
     excerpt: re.Pattern[str] | None  # the end of a last paragraph the page cut off (a feed's teaser)
     excerpt_barrier: str | None  # a paywall's box: the page carries only the text before it
+    inline_noise: re.Pattern[str] | None  # cut from inside paragraphs (Reuters' story codes)
+    title_repeats: bool  # a later paragraph repeating the headline is a player's title, not text
+    excerpt_heading: re.Pattern[str] | None  # a section heading the page ends with: the text stops there
     inline_bylines: tuple[re.Pattern[str], ...]  # a byline inside a paragraph; group "names": its authors
     translators: tuple[re.Pattern[str], ...]  # in a credit that leaves the body; group "names"
     bio_authors: tuple[re.Pattern[str], ...]  # in a closing bio that leaves the body; group "names"
     source_lines: tuple[re.Pattern[str], ...]  # a repost's "来源：X" line opening the text; group "source"
+    # (heading, signature): a section whose heading matches is signed by its writer in the lines after it
+    # (or in the heading's group "signature"); the signature's group "names" is the writer
+    section_signatures: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
 
 
 class FeedMirrorRules:
@@ -195,6 +206,7 @@ class FeedMirrorRules:
             repost_categories={
                 key: value for rule in reposts for key, value in (rule.get("categories") or {}).items()
             },
+            writer_titles=tuple(re.compile(p) for p in self._patterns("writer_titles", slug)),
             end_credits=tuple(
                 EndCredit(re.compile(rule["pattern"]), rule.get("where", "last"))
                 for rule in self._for("end_credits", slug)
@@ -215,10 +227,17 @@ class FeedMirrorRules:
             excerpt=_one_regex(self._patterns("excerpts", slug)),
             excerpt_barrier=", ".join(
                 rule["selector"] for rule in self._for("excerpt_barriers", slug)) or None,
+            inline_noise=_one_regex(self._patterns("inline_noise", slug)),
+            title_repeats=bool(self._for("title_repeats", slug)),
+            excerpt_heading=_one_regex(self._patterns("excerpt_headings", slug)),
             inline_bylines=tuple(re.compile(p) for p in self._patterns("inline_bylines", slug)),
             translators=tuple(re.compile(p) for p in self._patterns("translators", slug)),
             bio_authors=tuple(re.compile(p) for p in self._patterns("bio_authors", slug)),
             source_lines=tuple(re.compile(p) for p in self._patterns("source_lines", slug)),
+            section_signatures=tuple(
+                (re.compile(rule["pattern"]), re.compile(rule["signature"]))
+                for rule in self._for("section_signatures", slug)
+            ),
         )
 
 

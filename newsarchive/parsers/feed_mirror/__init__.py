@@ -83,19 +83,23 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
     text_authors = summary_authors or text_authors
     if not blocks and page.summary:  # a teaser whose only text is its standfirst
         blocks = [Block(page.summary)]
-    if not blocks:
+    if not blocks and not body.is_picture_post(env.html, page.images):
         raise ParseError(body.empty_body_message(env.html, page.images, page.blocks))
+    # A picture post (a photo of the day, a cartoon, a scanned document) has no text: it is kept with its
+    # pictures and captions, and its empty body makes it a stub.
     title = body.choose_title(env.front.get("title"), env.link_title, page.heading)
     repost = (page.repost or reposts.from_title(title, rules)
-              or reposts.from_dateline(blocks[0].text, rules, data.outlets)
+              or (reposts.from_dateline(blocks[0].text, rules, data.outlets) if blocks else None)
               or reposts.from_source_line([b.text for b in blocks], rules, data.outlets))
     if repost is not None and repost.title:
         title = repost.title
     title = body.strip_title_furniture(title, rules)
-    blocks = body.without_headline(blocks, title)
+    blocks = body.without_headline(blocks, title, rules)
     if not title:
         warnings.append("no title in front matter or link")
-        title = blocks[0].text[:80]
+        title = blocks[0].text[:80] if blocks else ""
+    if not title:
+        raise ParseError("no title and no text: a picture post without a title")
     _check_url(url, env.html, warnings)
     found = bylines.instant(page.byline, env, rules, warnings)
     near = found.published_at.date() if found.published_at else None
@@ -105,7 +109,11 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         printed = dates.calendar_date(None, *page.byline.printed_day, near)
     blocks, credited, credits = body.without_end_credits(blocks, rules)
     blocks, inline = body.split_at_bylines(blocks, rules)
-    text_authors = text_authors or credited or inline or ([repost.writer] if repost and repost.writer else [])
+    blocks, signed = body.without_section_signatures(blocks, rules)
+    text_authors = (text_authors or credited or inline or signed
+                    or ([repost.writer] if repost and repost.writer else []))
+    if not text_authors and (writer := reposts.signed_title_writer(title, [b.text for b in blocks], rules)):
+        text_authors = [writer]
     paragraphs = [b.text for b in blocks]
     if repost is not None and home is not None and home.kind == "republisher":
         # The republisher's own date is its page's; the story's is the one it prints, if any.
@@ -130,7 +138,9 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         date_source=found.date_source,
         page_published_at=found.page_published_at,
         authors=bylines.with_bio_authors(
-            bylines.clean_authors(page.byline.authors or text_authors or poster, outlet, data.outlets, rules),
+            # The account that posted a picture post wrote nothing: the picture's credit is its maker's.
+            bylines.clean_authors(page.byline.authors or text_authors or (poster if paragraphs else []),
+                                  outlet, data.outlets, rules),
             bylines.bio_authors(dropped, rules)),
         translators=bylines.clean_authors(
             [name for names in body.named_in(dropped + credits, rules.translators)
@@ -140,7 +150,8 @@ def _parse(text: str, path: str, data: ParserData) -> ParsedArticle:
         images=page.images,
         links=body.body_links(blocks, url),
         warnings=warnings,
-        is_excerpt=page.barred or bool(rules.excerpt and rules.excerpt.search(paragraphs[-1])),
+        is_excerpt=page.barred or body.ends_at_heading(page.blocks, rules)
+        or bool(paragraphs and rules.excerpt and rules.excerpt.search(paragraphs[-1])),
     )
 
 

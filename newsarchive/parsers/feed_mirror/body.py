@@ -36,6 +36,9 @@ def body_blocks(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], l
     """Blocks minus furniture, trailing credits and in-text bylines; plus authors named in the text
     and the lines that left as furniture or closing credits (read for translators and writers' bios)."""
     blocks = _before_tail(blocks, rules)
+    if rules.inline_noise is not None:
+        blocks = [Block(rules.inline_noise.sub("", b.text).strip(), b.links, b.tag)
+                  if rules.inline_noise.search(b.text) else b for b in blocks]
     # Bylines are looked for in the first and last lines of the text proper: furniture (copyright
     # lines, feed footers) after a closing credit does not push the credit out of reach.
     furniture = [not WORD.search(b.text) or _is_boilerplate(b.text, rules) for b in blocks]
@@ -134,6 +137,58 @@ def split_at_bylines(blocks: list[Block], rules: OutletRules) -> tuple[list[Bloc
     return blocks, authors
 
 
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+SIGNATURE_LINES = 3  # a section's signature runs over at most this many short lines after its heading
+SIGNATURE_LINE_CHARS = 40
+
+
+def ends_at_heading(blocks: list[Block], rules: OutletRules) -> bool:
+    """The page stops at a section's heading with nothing under it (nei.st's "01" before a transcript
+    the page does not carry): only the start of the text is there."""
+    last = blocks[-1] if blocks else None
+    return bool(last and rules.excerpt_heading and last.tag in HEADING_TAGS
+                and rules.excerpt_heading.fullmatch(last.text))
+
+
+def without_section_signatures(blocks: list[Block], rules: OutletRules) -> tuple[list[Block], list[str]]:
+    """A section signed by its writer right after its heading (BBC's "分析" box: "BBC驻北美记者 X（Y）" in
+    one to three short lines, or in the heading after a dash): the signature leaves, the heading stays,
+    and the writers are returned."""
+    if not rules.section_signatures:
+        return blocks, []
+    authors: list[str] = []
+    kept: list[Block] = []
+    skip = 0
+    for index, block in enumerate(blocks):
+        if skip:
+            skip -= 1
+            continue
+        kept.append(block)
+        if block.tag not in HEADING_TAGS and len(block.text) > SIGNATURE_LINE_CHARS:
+            continue  # a heading, or a short bold line standing for one ("<p><b>分析</b></p>")
+        for heading, signature in rules.section_signatures:
+            m = heading.match(block.text)
+            if m is None:
+                continue
+            if m.groupdict().get("signature"):
+                if signed := signature.fullmatch(m.group("signature").strip()):
+                    authors.append(signed.group("names"))
+                    heading_text = block.text[: m.start("signature")].rstrip(" -－–—")
+                    kept[-1] = Block(heading_text, block.links, block.tag)
+                break
+            lines: list[str] = []
+            for following in blocks[index + 1: index + 1 + SIGNATURE_LINES]:
+                if len(following.text) > SIGNATURE_LINE_CHARS:
+                    break
+                lines.append(following.text)
+                if signed := signature.fullmatch(" ".join(lines)):
+                    authors.append(signed.group("names"))
+                    skip = len(lines)
+                    break
+            break
+    return kept, authors
+
+
 def _without_credits(text: str, rules: OutletRules, last: bool, authors: list[str]) -> str:
     cut = True
     while cut and text:  # a label may be doubled: "（看完整報導）（看完整報導）"
@@ -156,11 +211,14 @@ def _is_boilerplate(text: str, rules: OutletRules) -> bool:
     return len(text) <= MAX_BOILERPLATE_CHARS and rules.boilerplate.search(text)
 
 
-def without_headline(blocks: list[Block], title: str) -> list[Block]:
-    """The body without a first paragraph that only repeats the headline (BBC, VOA video captions)."""
+def without_headline(blocks: list[Block], title: str, rules: OutletRules | None = None) -> list[Block]:
+    """The body without a first paragraph that only repeats the headline (BBC, VOA video captions), and,
+    where the outlet's rules say so (RFI), without later ones too (the title of the page's player)."""
     # Only a paragraph about as long as the title can be it (folding is not free).
     while len(blocks) > 1 and _repeats(blocks[0].text, title):
         blocks = blocks[1:]
+    if rules is not None and rules.title_repeats and len(fold(title)) >= 4:
+        blocks = blocks[:1] + [b for b in blocks[1:] if not _repeats(b.text, title)]
     return blocks
 
 
@@ -171,6 +229,11 @@ def _repeats(text: str, title: str) -> bool:
 def fold(text: str) -> str:
     """Text compared loosely: script, width, case, spaces and punctuation do not matter."""
     return NOT_A_WORD.sub("", normalize(text).casefold())
+
+
+def is_picture_post(page_html: str, images: list[Image]) -> bool:
+    """A post whose whole content is its pictures (no video, no text): kept as a stub with them."""
+    return bool(images) and "<iframe" not in page_html and "<video" not in page_html
 
 
 def empty_body_message(page_html: str, images: list[Image], blocks: list[Block]) -> str:

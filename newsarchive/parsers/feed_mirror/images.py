@@ -72,12 +72,14 @@ def drop_related_galleries(root: LexborNode, selector: str, heading: re.Pattern[
 def _gallery_caption(img: LexborNode) -> str | None:
     """A gallery's caption written after its picture: ``<img><b>Title</b>：text`` up to the next block;
     the caption leaves the body (it belongs to the picture)."""
-    heading = next_element(img)
+    start = next_element(img)
+    # The bold title may stand on the picture's next line (DW: "<img><br><b>Title</b>：text").
+    heading = next_element(start) if start is not None and start.tag == "br" else start
     if heading is None or heading.tag not in ("b", "strong") or not _same_line(img, heading):
         return None
     parts: list[str] = []
-    node: LexborNode | None = img.next
-    doomed = []
+    node: LexborNode | None = heading
+    doomed = [start] if start is not heading else []
     while node is not None and node.tag in INLINE_TAGS:
         parts.append(node.text() if node.tag != "-text" else node.text_content or "")
         doomed.append(node)
@@ -88,9 +90,12 @@ def _gallery_caption(img: LexborNode) -> str | None:
 
 
 def _same_line(img: LexborNode, heading: LexborNode) -> bool:
-    """Only blank text between the picture and the bold title that opens its caption."""
+    """Only blank text (and at most one line break) between the picture and the bold title that opens
+    its caption."""
     node = img.next
-    while node is not None and node.tag == "-text":
+    breaks = 0
+    while node is not None and (node.tag == "-text" or (node.tag == "br" and breaks == 0)):
+        breaks += node.tag == "br"
         node = node.next
     return same(node, heading)
 

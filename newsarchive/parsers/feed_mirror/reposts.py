@@ -18,6 +18,8 @@ from newsarchive.urls import http_url, query_value
 
 CATEGORY_CLASS = re.compile(r"\bcategory-([a-z0-9-]+)")
 CATEGORY_PATH = re.compile(r"^https?://[^/]+/medium/([a-z0-9-]+)/")
+# What follows a writer's name signing the end of a text: a date, a place, or nothing.
+SIGNATURE = re.compile(r"^\s*(?:[（(]?\d{4}\s*年|[于於写寫]|\s*$)")
 SOURCE_LINE_REACH = 2  # a source line is the first or second paragraph (after a lead picture's caption)
 
 
@@ -39,7 +41,31 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
         if source in rules.repost_writers:  # the writer's post: its author, and no other publication
             return Repost(outlet=None, title=m.group("title").strip(), writer=source)
         if not {source, (m.groupdict().get("column") or "").strip()} & rules.repost_not_sources:
-            return Repost(outlet=source, title=m.group("title").strip())
+            rest = m.group("title").strip()  # "SOURCE｜WRITER：title": the writer too
+            return Repost(outlet=source, title=rest, writer=_curated_writer(rest, rules))
+    writer = _curated_writer(title, rules)
+    return Repost(outlet=None, writer=writer) if writer else None
+
+
+def _curated_writer(title: str, rules: OutletRules) -> str | None:
+    """"WRITER：title": a colon usually introduces a speaker, so only a curated writer's name is read as
+    the byline (the title stays as written)."""
+    for pattern in rules.writer_titles:
+        m = pattern.match(title)
+        if m is not None and m.group("source") in rules.repost_writers:
+            return m.group("source")
+    return None
+
+
+def signed_title_writer(title: str, paragraphs: list[str], rules: OutletRules) -> str | None:
+    """The name before a title's colon when the text is signed with it at its end ("陈某：…" and a last
+    line "陈某2020年10月6日于…"): the writer, though no curated list names them."""
+    last = paragraphs[-1] if paragraphs else ""
+    for pattern in rules.writer_titles:
+        m = pattern.match(title)
+        name = m.group("source") if m is not None else ""
+        if name and last.startswith(name) and SIGNATURE.match(last[len(name):]):
+            return name
     return None
 
 
@@ -73,9 +99,21 @@ def from_category(root: LexborNode, url: str | None, rules: OutletRules, outlets
         return None
     slugs = [rules.repost_categories[c] for c in _categories(root, url) if c in rules.repost_categories]
     outlet = outlets.by_slug(slugs[0]) if slugs else None
-    if outlet is None:
-        return None
+    if outlet is None:  # no publication category: a ?source= link to a known outlet's page names it
+        return _linked_source(root, url, outlets)
     return Repost(outlet=outlet.name, original_url=_source_link(root, outlet, outlets))
+
+
+def _linked_source(root: LexborNode, url: str | None, outlets: OutletDirectory) -> Repost | None:
+    """The original named only by a ``?source=`` link to a curated outlet's page (not the reposter's own)."""
+    home = outlets.by_url(url) if url else None
+    for anchor in root.css("a[href*='source=http']"):
+        source = http_url(query_value(anchor.attributes.get("href") or "", "source"))
+        outlet = outlets.by_url(source) if source else None
+        if outlet is not None and outlet is not home:
+            anchor.decompose()
+            return Repost(outlet=outlet.name, original_url=source)
+    return None
 
 
 def _categories(root: LexborNode, url: str | None) -> list[str]:
