@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
 from newsarchive.institutions import Resolver
 from newsarchive.model import ParsedArticle
-from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, is_cjk, normalize
+from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, find_in, is_cjk, normalize
 from newsarchive.wordseg import Segmenter, Words
 
 __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mention", "body_with_captions",
@@ -42,7 +42,6 @@ CJK = CJK_CLASS
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
 
 
-ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 CAPITALISED_PAIR = re.compile(r"[A-Z][a-z]+[ -][A-Z][a-z]")  # in every English candidate name
 BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
 
@@ -53,19 +52,6 @@ def fold(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
-
-
-def _encode(text: str) -> str:
-    """Each character as two narrow ones (its UTF-16 code unit's bytes).
-
-    pyahocorasick finds a transition by scanning a node's children one by one; with thousands of
-    different first characters (every CJK name) the root scan was most of the matching time. As bytes,
-    no node has more than 256 children. Characters beyond the BMP become U+FFFD to keep two per character.
-    """
-    encoded = text.encode("utf-16-be", "surrogatepass")
-    if len(encoded) != 2 * len(text):  # a surrogate pair: some character is beyond the BMP
-        encoded = ASTRAL.sub("\ufffd", text).encode("utf-16-be", "surrogatepass")
-    return encoded.decode("latin-1")
 
 
 def body_with_captions(article: ParsedArticle) -> str:
@@ -95,17 +81,22 @@ class Meaning:
 
 @dataclass(slots=True)
 class _Key:
-    length: int
     bounded_start: bool  # the key starts with a Latin letter or digit: needs a word boundary before it
     bounded_end: bool
+    chinese_start: bool  # the key starts with a Chinese character: may sit inside a Chinese word
+    chinese_end: bool
     meanings: list[Meaning] = field(default_factory=list)
     surname: bool = False  # one of the meanings is a surname
     short: bool = False  # one of the meanings is a short name or a Chinese surname (may run on: _runs_on)
     title: bool = False  # the first meaning is a title (国防部长)
+    # What a hit of the key links to when its first meaning holds without a check (kind, slug, country,
+    # local): most names, settled once here rather than at every mention.
+    settled: tuple[str, str, str, bool] | None = None
 
 
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
 _Match = tuple[int, int, _Key]  # start, end (inclusive), key: a match before it is settled
+_Automaton = tuple[ahocorasick_rs.AhoCorasick, list[_Key]]  # the automaton, and the key of each pattern index
 
 
 @dataclass(slots=True)
@@ -161,7 +152,7 @@ class Matcher:
         self._full_name_countries = frozenset(rules.get("full_name_countries", []))
         self._national_codes = frozenset(place.country_code for place in gazetteer.entities["places"].values()
                                          if place.category == "country" and place.country_code)
-        self._any_case, self._exact = self._build(gazetteer)
+        (self._any_case, self._any_case_keys), (self._exact, self._exact_keys) = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
         self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
@@ -182,7 +173,7 @@ class Matcher:
 
     # --- building ---------------------------------------------------------------------------------
 
-    def _build(self, gazetteer: Gazetteer) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
+    def _build(self, gazetteer: Gazetteer) -> tuple[_Automaton, _Automaton]:
         keys: Keys = {}
         for slug, names in gazetteer.outlets.items():
             for name in names:
@@ -202,6 +193,8 @@ class Matcher:
             _add(keys, normalize(phrase).strip(), Meaning("block"))
         chinese = [text for case, text in keys if CJK_CHAR.search(text)]
         self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
+        self._any_case_names = frozenset(text for case, text in keys if not case)
+        self._exact_names = frozenset(text for case, text in keys if case)
         return _automaton(keys, exact=False), _automaton(keys, exact=True)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
@@ -291,36 +284,38 @@ class Matcher:
         found: list[_Match] = []
         add = found.append
         word_char = _is_word_char
-        for automaton, searched in ((self._any_case, fold(text)), (self._exact, text)):
-            for end_byte, key in automaton.iter(_encode(searched)):
-                start_byte = end_byte - 2 * key.length + 1
-                if start_byte & 1:
-                    continue  # starts in the middle of a character
-                start, end = start_byte >> 1, end_byte >> 1
+        for automaton, keys, searched in ((self._any_case, self._any_case_keys, fold(text)),
+                                          (self._exact, self._exact_keys, text)):
+            for index, start, stop in find_in(automaton, searched, overlapping=True):
+                key = keys[index]
                 if key.bounded_start and start > 0 and word_char(text[start - 1]):
                     continue
-                if key.bounded_end and end + 1 < size and word_char(text[end + 1]):
+                if key.bounded_end and stop < size and word_char(text[stop]):
                     continue
-                add((start, end, key))
+                add((start, stop - 1, key))
         found.sort(key=_leftmost_then_longest)
         if any(key.title for _, _, key in found):
             found = _titles_hold_their_institution(found)
         cjk = CJK_CHAR.match
         last = size - 1
-        inside = [(start and cjk(text, start) and cjk(text, start - 1))
-                  or (end < last and cjk(text, end) and cjk(text, end + 1)) for start, end, _ in found]
+        inside = [(key.chinese_start and start and cjk(text, start - 1))
+                  or (key.chinese_end and end < last and cjk(text, end + 1)) for start, end, key in found]
         if any(inside):  # these matches touch Chinese text: their ends must be word boundaries
             checked = list(zip(found, inside, strict=True))
             spans = [(match[0], match[1] + 1) for match, check in checked if check]
             words = self._segmenter.words(text, spans)
-            found = [match for match, check in checked if not check
-                     or (words.fits(match[0], match[1] + 1) and not self._runs_on(text, match, words))]
+            fits, runs_on = words.fits, self._runs_on
+            found = [match for match, check in checked if not check or (
+                fits(match[0], match[1] + 1) and not (match[2].short and runs_on(text, match, words)))]
         chosen: list[_Match] = []
         cluster: list[_Match] = []
         cluster_end = -1
         for match in found:
             if match[0] > cluster_end and cluster:
-                chosen += _best_cover(cluster)
+                if len(cluster) == 1:  # most matches overlap no other
+                    chosen.append(cluster[0])
+                else:
+                    chosen += _best_cover(cluster)
                 cluster = []
             cluster.append(match)
             if match[1] > cluster_end:
@@ -355,6 +350,10 @@ class Matcher:
         cache: dict[tuple[str, ...], bool] = {}
         surname_hits: list[tuple[_Hit, bool]] = []
         for hit in hits:
+            settled = hit.key.settled
+            if settled is not None:
+                hit.kind, hit.slug, hit.country, hit.local = settled
+                continue  # linked, and not as a place: no surname meaning of the key applies
             for meaning in hit.key.meanings:
                 kind = meaning.kind
                 if kind in MENTION_KINDS:
@@ -488,7 +487,7 @@ class Matcher:
 
     def knows(self, name: str) -> bool:
         """Whether a (normalised) string is a name, alias, surname or blocker phrase of the gazetteer."""
-        return self._any_case.exists(_encode(fold(name))) or self._exact.exists(_encode(name))
+        return fold(name) in self._any_case_names or name in self._exact_names
 
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         return not self.knows(name) and not _overlaps(start, end, taken)
@@ -527,7 +526,7 @@ def _titles_hold_their_institution(found: list[_Match]) -> list[_Match]:
             title = next((title for title in titles if start < title[0] <= end < title[1]), None)
             if title is not None:
                 merged.append((start, title[1], _Key(
-                    title[1] - start + 1, False, False,
+                    False, False, key.chinese_start, title[2].chinese_end,
                     [Meaning("title", title[2].meanings[0].slug, country=meaning.country)], title=True)))
                 continue
         merged.append(match)
@@ -572,8 +571,8 @@ def _add(keys: Keys, text: str, meaning: Meaning) -> None:
     for spelling in forms or [fold(text)]:
         key = keys.get((forms is not None, spelling))
         if key is None:
-            key = keys[forms is not None, spelling] = _Key(len(text), _is_word_char(text[0]),
-                                                            _is_word_char(text[-1]))
+            key = keys[forms is not None, spelling] = _Key(_is_word_char(text[0]), _is_word_char(text[-1]),
+                                                            is_cjk(text[0]), is_cjk(text[-1]))
         _add_meaning(key, meaning)
 
 
@@ -586,7 +585,13 @@ def _add_meaning(key: _Key, meaning: Meaning) -> None:
     key.surname = key.surname or meaning.kind.startswith("surname")
     key.short = key.short or meaning.short or meaning.kind == "surname_zh"
     key.meanings.sort(key=_meaning_order)
-    key.title = key.meanings[0].kind == "title"
+    first = key.meanings[0]
+    key.title = first.kind == "title"
+    # Matcher._resolve takes the first meaning that holds; only places, short names and names with a rule
+    # have conditions.
+    unconditional = (first.kind in MENTION_KINDS and first.kind != "places"
+                     and not first.short and not first.rule)
+    key.settled = (first.kind, first.slug, first.country, first.local) if unconditional else None
 
 
 def _meaning_order(meaning: Meaning) -> int:
@@ -603,12 +608,11 @@ def _case_forms(text: str) -> list[str] | None:
     return sorted({text, text.upper()})
 
 
-def _automaton(keys: Keys, exact: bool) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for encoded, key in sorted((_encode(text), key) for (case, text), key in keys.items() if case == exact):
-        automaton.add_word(encoded, key)
-    automaton.make_automaton()
-    return automaton
+def _automaton(keys: Keys, exact: bool) -> _Automaton:
+    """One automaton over the keys of one case mode, and the key of each of its pattern indexes."""
+    found = sorted((text, key) for (case, text), key in keys.items() if case == exact)
+    # The library's default automaton: a DFA would scan a little faster but takes ten times the memory.
+    return ahocorasick_rs.AhoCorasick([text for text, _ in found]), [key for _, key in found]
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

