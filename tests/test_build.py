@@ -204,6 +204,15 @@ def test_fresh_builds_give_the_same_ids_and_slugs(corpus: Path, tmp_path: Path) 
     assert rows(one, sql) == rows(two, sql)
 
 
+def test_a_full_build_leaves_the_search_index_merging_as_usual(corpus: Path, tmp_path: Path) -> None:
+    """The bulk settings of a full rewrite (no merges, a large in-memory batch) do not stay in the file:
+    a later update, or anyone writing to a downloaded copy, gets FTS5's defaults."""
+    db = tmp_path / "a.db"
+    build([corpus], db, jobs=1, progress=False)
+    assert dict(rows(db, "SELECT k, v FROM articles_fts_config WHERE k IN ('automerge', 'hashsize')")) == {
+        "automerge": 4, "hashsize": 1048576}
+
+
 def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     changed = corpus / "feed-mirror" / "2020-10-reuters-wang-yi-europe.md"
