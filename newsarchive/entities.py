@@ -164,6 +164,13 @@ class Matcher:
         self._any_case, self._exact = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
+        self._longest_titles_zh = sorted(self._titles_zh, key=len, reverse=True)
+        # a role word as a whole word, not after "vice" (总统 is not Vice President Pence, nor the
+        # presidential candidate Hillary Clinton)
+        self._title_roles = {normalize(title): _role_words(words)
+                             for title, words in (rules.get("title_roles_zh") or {}).items()}
+        self._country_words = _country_words(gazetteer)
+        self._longest_country_word = max(map(len, self._country_words), default=0)
         self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
@@ -397,10 +404,32 @@ class Matcher:
         in_article = everyone & named
         if not in_article and titled and len(everyone) == 1:
             in_article = everyone
+        elif not in_article and titled and not english:
+            in_article = self._fitting(text, hit, everyone)
         if len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article))):
             hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
             hit.country = self.gazetteer.entities["people"][hit.slug].country_code or ""
             introduced.add(hit.slug)
+
+    def _fitting(self, text: str, hit: _Hit, everyone: set[str]) -> set[str]:
+        """Of the people sharing a transliterated surname, those whose country and role fit the title and
+        the country before it: 英国首相约翰逊 is Boris Johnson, 美国参议员约翰逊 Ron Johnson."""
+        title = next((title for title in self._longest_titles_zh if text.endswith(title, 0, hit.start)), "")
+        position = hit.start - len(title)
+        if text.endswith("前", 0, position):  # 美国前总统克林顿: a former holder
+            position -= 1
+        country = ""
+        for length in range(min(self._longest_country_word, position), 0, -1):
+            country = self._country_words.get(text[position - length:position], "")
+            if country:
+                break
+        roles = self._title_roles.get(title)
+        if not country and not roles:
+            return set()
+        people = self.gazetteer.entities["people"]
+        return {slug for slug in everyone
+                if (not country or people[slug].country_code == country)
+                and (not roles or roles.search(people[slug].role or ""))}
 
     def _has_title(self, text: str, hit: _Hit) -> bool:
         if is_cjk(text[hit.start]):
@@ -492,6 +521,21 @@ class Matcher:
 
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         return not self.knows(name) and not _overlaps(start, end, taken)
+
+
+def _country_words(gazetteer: Gazetteer) -> dict[str, str]:
+    """Chinese words naming a country -> its code: the Chinese names of countries, Taiwan, Hong Kong and
+    Macau, and institutions.yml's country_words (美, 英方, 华府)."""
+    words = {normalize(name): place.country_code
+             for place in gazetteer.entities["places"].values()
+             if place.category in ("country", "region") and place.country_code
+             for name in place.all_names() if all(map(is_cjk, name))}
+    words.update(gazetteer.institutions.country_words)
+    return words
+
+
+def _role_words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!vice )\b(?:{_alternatives(words)})\b", re.IGNORECASE)
 
 
 def _leftmost_then_longest(match: _Match) -> tuple[int, int]:

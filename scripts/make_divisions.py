@@ -207,6 +207,9 @@ def entries(divisions: list[dict], nationalities: list[str]) -> tuple[list[dict]
         if len(name) < 3:
             dropped.append(f"{name}\ttwo characters")  # 城区, 新县 (新县城), 赵县 (赵县长): words or titles
             continue
+        if name[-1] not in "区县旗市乡镇":
+            dropped.append(f"{name}\tno division suffix (西沙群岛, 阿里山, TGOS's 太麻里)")
+            continue
         if name.startswith("市") or name in COMMON_WORDS:
             dropped.append(f"{name}\ta word or read across a city's 市 (台中市北区)")
             continue
