@@ -250,7 +250,7 @@ def _load_regions(path: Path) -> list[Entity]:
 class Division:
     """A place of divisions.yml as organization families need it (see data/organization_families.yml)."""
 
-    kind: str  # province, municipality, prefecture, district, county, county_city, township
+    kind: str  # province, municipality, prefecture, district, county, county_city, township, tw_city...
     forms: list[str]  # full names: 陕西省; 广西壮族自治区, 广西自治区
     short: str  # 陕西, 武汉 (provinces and prefectures); empty for the county level
     english: str  # the gazetteer's own place's name when there is one
@@ -275,7 +275,7 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
                            longitude=entry["longitude"], country_code=entry["country_code"])
         full = normalize(division.name_zh or "")
         stem = entry.get("short") or full[:-1]  # 西夏区 -> 西夏
-        upper = entry["kind"] in ("province", "municipality")
+        upper = entry["kind"] in ("province", "municipality", "tw_city", "tw_county")
         near = [place for place in names.get(full, []) + names.get(stem, [])
                 if place.country_code == division.country_code
                 and (upper or (place.category == "city" and _km(place, division) <= DIVISION_RADIUS_KM))]
@@ -291,23 +291,24 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
 
 def _load_families(path: Path, divisions: list[Division], curated: list[Entity]) -> list[Entity]:
     """The organizations of organization_families.yml: each family's templates filled in for every
-    mainland division of its levels, except where a curated organization has one of the names (武汉市卫健委
-    is organizations.yml's)."""
+    division of its levels and country (CN unless it says), except where a curated organization or an
+    earlier division has one of the names (武汉市卫健委 is organizations.yml's)."""
     taken = {normalize(name) for entity in curated for name in entity.all_names()}
     found: list[Entity] = []
     for family in _read_yaml(path).get("families", []):
         levels = set(family["levels"])
         for division in divisions:
-            if division.kind not in levels or division.country != "CN":
+            if division.kind not in levels or division.country != family.get("country", "CN"):
                 continue
             names = [template.format(full=full, short=division.short)
                      for template in family["zh"] for full in division.forms
                      if division.short or "{short}" not in template]
             names = list(dict.fromkeys(names))
             if taken.intersection(map(normalize, names)):
-                continue
+                continue  # a curated organization's, or an earlier division's (嘉义县, 嘉义市: 嘉义地院)
+            taken.update(map(normalize, names))
             found.append(Entity(name=family["name"].format(en=division.english), name_zh=names[0],
-                                aliases=names[1:], category=family["kind"], country_code="CN"))
+                                aliases=names[1:], category=family["kind"], country_code=division.country))
     return found
 
 

@@ -186,6 +186,24 @@ def taiwan(path: Path) -> list[dict]:
              "country": "TW"} for row in rows]
 
 
+def taiwan_counties(path: Path) -> list[dict]:
+    """Taiwan's special municipalities, cities and counties (the TGOS rows' CityName), with their short
+    names (台北, 屏东): the places of Taiwan's organization families; the map point is the first area's."""
+    text = path.read_text(encoding="utf-8")
+    found: dict[str, dict] = {}
+    for row in json.loads(text[text.index("["): text.rindex("]") + 1]):
+        name = normalize(row["CityName"].strip())
+        if name[-1] not in "市县" or name in found:
+            continue  # 南海诸岛: no county
+        county = name.endswith("县")
+        found[name] = {"name": romanised(name[:-1]) + (" County" if county else ""), "name_zh": name,
+                       "aliases": [], "kind": "tw_county" if county else "tw_city", "country_code": "TW",
+                       "parent": [name, "台湾"], "short": name[:-1],
+                       "latitude": round(float(row["Latitude"]), 5),
+                       "longitude": round(float(row["Longitude"]), 5)}
+    return list(found.values())
+
+
 def hong_kong() -> list[dict]:
     latitude, longitude = HONG_KONG_POINT
     return [{"zh": name, "english": f"{english} District, Hong Kong", "parent": "香港", "province": "香港",
@@ -251,7 +269,7 @@ def main() -> None:
     forms = {form for name in names for form in (name, name.removesuffix("族")) if len(form) > 1}
     nationalities = sorted(forms, key=len, reverse=True)
     kept, dropped = entries(mainland(adcodes) + taiwan(args.tgos) + hong_kong(), nationalities)
-    kept = upper_levels(adcodes, nationalities) + kept
+    kept = upper_levels(adcodes, nationalities) + taiwan_counties(args.tgos) + kept
     OUTPUT.write_text(HEADER + "\n".join(map(flow, kept)) + "\n", encoding="utf-8")
     if args.dropped:
         args.dropped.write_text("\n".join(dropped) + "\n", encoding="utf-8")
