@@ -37,6 +37,7 @@ __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mentio
            "load_gazetteer", "write_gazetteer"]
 
 NAME_DOT = "·"
+OFFICE_ENDINGS = ("部", "局", "署", "厅")  # organizations whose head's title is the name plus 长 (卫生部长)
 MAX_COUNTRY_GAP = 2  # characters allowed between a country's name and an institution of another country
 CJK = CJK_CLASS
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
@@ -102,6 +103,7 @@ class _Key:
     surname: bool = False  # one of the meanings is a surname
     short: bool = False  # one of the meanings is a short name or a Chinese surname (may run on: _runs_on)
     title: bool = False  # the first meaning is a title (国防部长)
+    office: bool = False  # an organization whose name ends like an office (部, 局): 卫生部长 is its head
 
 
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
@@ -185,6 +187,7 @@ class Matcher:
         self._not_place_before = tuple(rules.get("place_not_followed_by", []))
         self._someone_elses_roles = tuple(normalize(role) for role in rules.get("short_name_not_after", []))
         self._transliteration = frozenset(normalize(rules.get("transliteration_characters", "")))
+        self._head_titles = tuple(rules.get("office_head_titles", []))
         self._institutions = Resolver(gazetteer.institutions)
 
     # --- building ---------------------------------------------------------------------------------
@@ -312,6 +315,10 @@ class Matcher:
         found.sort(key=_leftmost_then_longest)
         if any(key.title for _, _, key in found):
             found = _titles_hold_their_institution(found)
+        if self._head_titles and any(key.office for _, _, key in found):
+            # 法国卫生部长 is the minister: not the ministry (the country before it is still a place)
+            found = [match for match in found
+                     if not (match[2].office and text.startswith(self._head_titles, match[1] + 1))]
         cjk = CJK_CHAR.match
         last = size - 1
         inside = [(start and cjk(text, start) and cjk(text, start - 1))
@@ -618,14 +625,15 @@ def _add(keys: Keys, text: str, meaning: Meaning) -> None:
         if key is None:
             key = keys[forms is not None, spelling] = _Key(len(text), _is_word_char(text[0]),
                                                             _is_word_char(text[-1]))
-        _add_meaning(key, meaning)
+        _add_meaning(key, meaning, text)
 
 
-def _add_meaning(key: _Key, meaning: Meaning) -> None:
+def _add_meaning(key: _Key, meaning: Meaning, text: str = "") -> None:
     if meaning.kind in KINDS and any(other.kind == meaning.kind and not other.rule for other in key.meanings):
         return  # an unconditional entity of this kind already has the name
     if meaning in key.meanings:
         return
+    key.office = key.office or (meaning.kind == "organizations" and text.endswith(OFFICE_ENDINGS))
     key.meanings.append(meaning)
     key.surname = key.surname or meaning.kind.startswith("surname")
     key.short = key.short or meaning.short or meaning.kind == "surname_zh"

@@ -83,7 +83,9 @@ def load_gazetteer(data_dir: Path) -> Gazetteer:
     outlets_file = data_dir / "outlets.yml"
     place_rules, places, divisions = _load_places(data_dir, rules)
     organizations = _load_organizations(data_dir / "organizations.yml")
-    families = _load_families(data_dir / "organization_families.yml", divisions, organizations)
+    countries = [Division("country", [normalize(place.name_zh)], "", place.name, place.country_code or "")
+                 for place in places.values() if place.category == "country" and place.name_zh]
+    families = _load_families(data_dir / "organization_families.yml", divisions + countries, organizations)
     return Gazetteer(
         entities={
             "people": _index(_load_people(data_dir / "people.yml")),
@@ -250,7 +252,8 @@ def _load_regions(path: Path) -> list[Entity]:
 class Division:
     """A place of divisions.yml as organization families need it (see data/organization_families.yml)."""
 
-    kind: str  # province, municipality, prefecture, district, county, county_city, township, tw_city...
+    kind: str  # province, municipality, prefecture, district, county, county_city, township, tw_city,
+    # country (the countries of countries.csv)
     forms: list[str]  # full names: 陕西省; 广西壮族自治区, 广西自治区
     short: str  # 陕西, 武汉 (provinces and prefectures); empty for the county level
     english: str  # the gazetteer's own place's name when there is one
@@ -291,14 +294,14 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
 
 def _load_families(path: Path, divisions: list[Division], curated: list[Entity]) -> list[Entity]:
     """The organizations of organization_families.yml: each family's templates filled in for every
-    division of its levels and country (CN unless it says), except where a curated organization or an
-    earlier division has one of the names (武汉市卫健委 is organizations.yml's)."""
+    division of its levels and country (CN unless it says; "any" for the countries), except where a
+    curated organization or an earlier division has one of the names (武汉市卫健委 is organizations.yml's)."""
     taken = {normalize(name) for entity in curated for name in entity.all_names()}
     found: list[Entity] = []
     for family in _read_yaml(path).get("families", []):
         levels = set(family["levels"])
         for division in divisions:
-            if division.kind not in levels or division.country != family.get("country", "CN"):
+            if division.kind not in levels or family.get("country", "CN") not in (division.country, "any"):
                 continue
             names = [template.format(full=full, short=division.short)
                      for template in family["zh"] for full in division.forms

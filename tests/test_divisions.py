@@ -75,3 +75,24 @@ def test_party_committees_governments_courts_and_police_as_whole_names(matcher: 
 
 def test_a_bare_committee_without_its_place_is_no_name(matcher: Matcher) -> None:
     assert not [mention for mention in linked(matcher, "省委和市政府开会。") if mention[1] == "organizations"]
+
+
+def test_taiwan_local_bodies_and_numbered_courts(matcher: Matcher) -> None:
+    text = "屏东县政府说,高雄市议会和新竹地院都表态,上海一中院开庭。"
+    found = {name: kind for name, kind, _ in linked(matcher, text)}
+    assert found == dict.fromkeys(["屏东县政府", "高雄市议会", "新竹地院", "上海一中院"], "organizations")
+
+
+def test_every_countrys_health_ministry_and_embassies(matcher: Matcher) -> None:
+    found = linked(matcher, "巴西卫生部说,日本驻华大使馆和中国驻英国大使馆也说。")
+    organizations = matcher.gazetteer.entities["organizations"]
+    assert [(name, organizations[slug].name) for name, kind, slug in found] == [
+        ("巴西卫生部", "Ministry of Health of Brazil"), ("日本驻华大使馆", "Embassy of Japan in China"),
+        ("中国驻英国大使馆", "Chinese Embassy in United Kingdom")]
+
+
+def test_an_offices_head_is_a_title_not_the_office(matcher: Matcher) -> None:
+    # the minister and the bureau chief: the country and the city before the title still count
+    assert linked(matcher, "法国卫生部长说。")[0][:2] == ("法国", "places")
+    names = [name for name, _, _ in linked(matcher, "北京市公安局长说,北京市公安局通报。")]
+    assert names == ["北京市", "北京市公安局"]
