@@ -405,6 +405,8 @@ class Matcher:
         english = meanings[0].kind == "surname"
         if english and not self._stands_alone(text, hit, check_before=not titled):
             return
+        if not english and (_runs_into_a_dotted_name(text, hit.end) or text.startswith("-", hit.end + 1)):
+            return  # 克里斯蒂安·埃斯特罗斯, 摩根-奥塔格斯: the start of someone else's name
         if not titled and text[hit.start:hit.end + 1].casefold() in self._title_only:
             return
         everyone = {meaning.slug for meaning in meanings}
