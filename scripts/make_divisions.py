@@ -121,11 +121,14 @@ def parent_english(name: str, nationalities: list[str]) -> str:
     return romanised(without_nationalities(name, nationalities))
 
 
-def mainland(path: Path) -> list[dict]:
-    rows = {}
+def code_table(path: Path) -> dict[str, dict]:
+    """cpca's rows by their 6-digit division code (the trailing zeros of the 12-digit code dropped)."""
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            rows[row["adcode"][:6]] = row
+        return {row["adcode"][:6]: row for row in csv.DictReader(handle)}
+
+
+def mainland(path: Path) -> list[dict]:
+    rows = code_table(path)
     found = []
     for code, row in sorted(rows.items()):
         if (code.endswith("00") or row["name"] in NOT_DIVISIONS or code.startswith(("71", "81", "82"))
@@ -146,10 +149,7 @@ def upper_levels(path: Path, nationalities: list[str]) -> list[dict]:
     """The mainland's provinces, autonomous regions and municipalities, and its prefecture-level cities,
     prefectures and autonomous prefectures, each with its short name (陕西, 武汉, 恩施) and other full forms
     (广西自治区, 恩施州): the places of the organization families (data/organization_families.yml)."""
-    rows = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            rows[row["adcode"][:6]] = row
+    rows = code_table(path)
     found = []
     for code, row in sorted(rows.items()):
         name = row["name"]
