@@ -286,7 +286,8 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
             near[0].aliases += [name for name in division.all_names()[1:] if name not in near[0].all_names()]
         elif full not in names:
             added.append(division)
-        english = near[0].name if near else division.name
+        # Taiwan's cities and counties by their own English (Kinmen County, Chiayi City), not the place's
+        english = division.name if (upper and entry["country_code"] == "TW") or not near else near[0].name
         divisions.append(Division(entry["kind"], [full, *map(normalize, division.aliases)],
                                   entry.get("short") or "", english, entry["country_code"]))
     return added, divisions

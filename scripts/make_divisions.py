@@ -55,6 +55,10 @@ HONG_KONG_POINT = (22.32, 114.17)
 # Full names that are also ordinary words, read in the corpus: 老城区 "the old town", 港口区 "the port
 # area" (贝鲁特港口区), 解放区 "liberated area", 城北区 "the north of town".
 COMMON_WORDS = {"老城区", "古城区", "港口区", "解放区", "城东区", "城西区", "城北区", "新城乡"}
+# Names that one division holds on the code table but the text also gives other places: 东城区 is
+# Beijing's, and also what Dongguan's and Xuchang's 东城 (街道, 管委会) are called. Written only with the
+# city before them (北京市东城区, 北京东城区), so the bare form stays unlinked.
+CITY_NAMED = {"东城区"}
 # Seoul's and Tokyo's wards, written with the same characters: a name shared with one (江南区 is Gangnam
 # as well as a district of Nanning, 板桥区 Tokyo's Itabashi as well as New Taipei's Banqiao) is left out.
 FOREIGN_NAMESAKES = [
@@ -73,6 +77,14 @@ SUFFIXES = [("自治县", "county", "Autonomous County"), ("自治旗", "county"
             ("特区", "district", "Special District"), ("区", "district", "District"),
             ("县", "county", "County"), ("旗", "county", "Banner"), ("市", "county_city", ""),
             ("乡", "township", "Township"), ("镇", "township", "Township")]
+# Taiwan's cities and counties by their established English names (the governments' own: Keelung,
+# Hsinchu, Chiayi City and Chiayi County, Taitung, Kinmen), not the pinyin of their characters; a
+# township-level city named like its county (台东市, 花莲市, 屏东市) takes the same spelling.
+TAIWAN_ENGLISH = {"台北": "Taipei", "新北": "New Taipei", "基隆": "Keelung", "新竹": "Hsinchu",
+                  "桃园": "Taoyuan", "苗栗": "Miaoli", "台中": "Taichung", "彰化": "Changhua",
+                  "南投": "Nantou", "嘉义": "Chiayi", "云林": "Yunlin", "台南": "Tainan", "高雄": "Kaohsiung",
+                  "屏东": "Pingtung", "宜兰": "Yilan", "花莲": "Hualien", "台东": "Taitung", "澎湖": "Penghu",
+                  "金门": "Kinmen", "连江": "Lienchiang"}
 FIRST_READINGS = {"长": "chang"}  # at the start of a place name (长阳, 长汀), not zhang
 PARENT_SUFFIXES = ("自治州", "地区", "盟", "市", "省", "自治区", "县")
 HEADER = """\
@@ -111,6 +123,12 @@ def split_suffix(name: str, nationalities: list[str]) -> tuple[str, str, str]:
         if name.endswith(suffix) and len(name) > len(suffix):
             return without_nationalities(name[: -len(suffix)], nationalities), kind, word
     return name, "district", ""
+
+
+def taiwan_english(name: str) -> str:
+    """A Taiwan city's or county's English name: 台东县 -> Taitung County, 嘉义市 -> Chiayi City."""
+    stem = name[:-1]
+    return f'{TAIWAN_ENGLISH.get(stem) or romanised(stem)} {"County" if name.endswith("县") else "City"}'
 
 
 def parent_english(name: str, nationalities: list[str]) -> str:
@@ -196,7 +214,7 @@ def taiwan_counties(path: Path) -> list[dict]:
         if name[-1] not in "市县" or name in found:
             continue  # 南海诸岛: no county
         county = name.endswith("县")
-        found[name] = {"name": romanised(name[:-1]) + (" County" if county else ""), "name_zh": name,
+        found[name] = {"name": taiwan_english(name), "name_zh": name,
                        "aliases": [], "kind": "tw_county" if county else "tw_city", "country_code": "TW",
                        "parent": [name, "台湾"], "short": name[:-1],
                        "latitude": round(float(row["Latitude"]), 5),
@@ -232,11 +250,16 @@ def entries(divisions: list[dict], nationalities: list[str]) -> tuple[list[dict]
             dropped.append(f"{name}\ta word or read across a city's 市 (台中市北区)")
             continue
         parent = normalize(division["parent"])
-        english = " ".join(part for part in (romanised(stem), word) if part)
-        entry = {"name": division.get("english") or f"{english}, {parent_english(parent, nationalities)}",
+        taiwanese = division["country"] == "TW"
+        stem_en = (taiwanese and TAIWAN_ENGLISH.get(stem)) or romanised(stem)
+        english = " ".join(part for part in (stem_en, word or (taiwanese and "City")) if part)
+        parent_en = taiwan_english(parent) if taiwanese else parent_english(parent, nationalities)
+        entry = {"name": division.get("english") or f"{english}, {parent_en}",
                  "name_zh": name}
         hant = division.get("hant")
         entry["aliases"] = [hant] if hant and hant != name else []
+        if name in CITY_NAMED:
+            entry["name_zh"], entry["aliases"] = parent + name, [parent.removesuffix("市") + name]
         entry.update({"kind": "township" if division["country"] == "TW" and kind != "district" else kind,
                       "country_code": division["country"],
                       "parent": [parent, normalize(division["province"])],

@@ -96,3 +96,24 @@ def test_an_offices_head_is_a_title_not_the_office(matcher: Matcher) -> None:
     assert linked(matcher, "法国卫生部长说。")[0][:2] == ("法国", "places")
     names = [name for name, _, _ in linked(matcher, "北京市公安局长说,北京市公安局通报。")]
     assert names == ["北京市", "北京市公安局"]
+
+
+def test_taiwan_cities_and_counties_by_their_own_english(matcher: Matcher) -> None:
+    # Taitung and Kinmen, not the pinyin Taidong and Jinmen; Chiayi City and County are two of each
+    found = linked(matcher, "金门县政府、台东县政府、嘉义市政府和嘉义县政府开会,嘉义县与嘉义市都在。")
+    organizations = matcher.gazetteer.entities["organizations"]
+    places = matcher.gazetteer.entities["places"]
+    assert [organizations[slug].name for _, kind, slug in found if kind == "organizations"] == [
+        "Kinmen County Government", "Taitung County Government", "Chiayi City Government",
+        "Chiayi County Government"]
+    named = [places[slug].name for _, kind, slug in found if kind == "places"]
+    assert named == ["Chiayi County", "Chiayi City"]
+    assert places[place(matcher, "花莲市")].name == "Hualien City, Hualien County"
+
+
+def test_a_district_other_cities_name_too_needs_its_city(matcher: Matcher) -> None:
+    # 东城区 is Beijing's, and what Dongguan's and Xuchang's 东城 are called as well
+    assert not [mention for mention in linked(matcher, "他被带到东城区派出所。") if mention[1] == "places"]
+    found = linked(matcher, "他住在北京市东城区,后来搬到北京东城区另一处。")
+    assert {name for name, _, _ in found} == {"北京市东城区", "北京东城区"}
+    assert len({slug for _, _, slug in found}) == 1

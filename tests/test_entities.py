@@ -480,6 +480,8 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("尼斯市长克里斯蒂安·埃斯特罗斯说", "people", "chris-christie", None),
     ("发言人摩根-奥塔格斯说", "people", "mark-morgan", "morgan-ortagus"),
     ("山东舰驶过海峡", "places", "shandong", None),
+    # Fourth link audit: a country inside an institute's name
+    ("最高人民法院中国应用法学研究所所长说", "places", "china", None),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
@@ -501,6 +503,7 @@ def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, ri
     ("野村的首席经济学家陆挺说", "people", "lu-ting"),
     ("柯普朗表示利率不变", "people", "robert-kaplan"),
     ("安倍今天辞职", "people", "shinzo-abe"),
+    ("最高人民法院中国应用法学研究所所长说", "organizations", "china-institute-of-applied-jurisprudence"),
 ])
 def test_names_mined_from_the_corpus(real_matcher: Matcher, text: str, kind: str, slug: str) -> None:
     """A sample of the gazetteer's corpus-mined names, in short sentences of our own."""
