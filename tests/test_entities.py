@@ -504,6 +504,11 @@ def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, ri
     ("柯普朗表示利率不变", "people", "robert-kaplan"),
     ("安倍今天辞职", "people", "shinzo-abe"),
     ("最高人民法院中国应用法学研究所所长说", "organizations", "china-institute-of-applied-jurisprudence"),
+    ("港交所行政总裁李小加说", "people", "charles-li"),
+    ("拜登提名法官贾兰德出任司法部长", "people", "merrick-garland"),
+    ("日本官房长官加藤胜信表示", "people", "katsunobu-kato"),
+    ("集邦科技(TrendForce)的报告", "organizations", "trendforce"),
+    ("美国参议院司法委员会开会", "organizations", "united-states-senate-committee-on-the-judiciary"),
 ])
 def test_names_mined_from_the_corpus(real_matcher: Matcher, text: str, kind: str, slug: str) -> None:
     """A sample of the gazetteer's corpus-mined names, in short sentences of our own."""
