@@ -37,6 +37,7 @@ __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mentio
            "load_gazetteer", "write_gazetteer"]
 
 NAME_DOT = "·"
+OFFICE_ENDINGS = ("部", "局", "署", "厅")  # organizations whose head's title is the name plus 长 (卫生部长)
 MAX_COUNTRY_GAP = 2  # characters allowed between a country's name and an institution of another country
 CJK = CJK_CLASS
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
@@ -89,6 +90,7 @@ class _Key:
     surname: bool = False  # one of the meanings is a surname
     short: bool = False  # one of the meanings is a short name or a Chinese surname (may run on: _runs_on)
     title: bool = False  # the first meaning is a title (国防部长)
+    office: bool = False  # an organization whose name ends like an office (部, 局): 卫生部长 is its head
     # What a hit of the key links to when its first meaning holds without a check (kind, slug, country,
     # local): most names, settled once here rather than at every mention.
     settled: tuple[str, str, str, bool] | None = None
@@ -155,6 +157,13 @@ class Matcher:
         (self._any_case, self._any_case_keys), (self._exact, self._exact_keys) = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
+        self._longest_titles_zh = sorted(self._titles_zh, key=len, reverse=True)
+        # a role word as a whole word, not after "vice" (总统 is not Vice President Pence, nor the
+        # presidential candidate Hillary Clinton)
+        self._title_roles = {normalize(title): _role_words(words)
+                             for title, words in (rules.get("title_roles_zh") or {}).items()}
+        self._country_words = _country_words(gazetteer)
+        self._longest_country_word = max(map(len, self._country_words), default=0)
         self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
@@ -169,6 +178,7 @@ class Matcher:
         self._not_place_before = tuple(rules.get("place_not_followed_by", []))
         self._someone_elses_roles = tuple(normalize(role) for role in rules.get("short_name_not_after", []))
         self._transliteration = frozenset(normalize(rules.get("transliteration_characters", "")))
+        self._head_titles = tuple(rules.get("office_head_titles", []))
         self._institutions = Resolver(gazetteer.institutions)
 
     # --- building ---------------------------------------------------------------------------------
@@ -296,6 +306,10 @@ class Matcher:
         found.sort(key=_leftmost_then_longest)
         if any(key.title for _, _, key in found):
             found = _titles_hold_their_institution(found)
+        if self._head_titles and any(key.office for _, _, key in found):
+            # 法国卫生部长 is the minister: not the ministry (the country before it is still a place)
+            found = [match for match in found
+                     if not (match[2].office and text.startswith(self._head_titles, match[1] + 1))]
         cjk = CJK_CHAR.match
         last = size - 1
         inside = [(key.chinese_start and start and cjk(text, start - 1))
@@ -390,16 +404,40 @@ class Matcher:
         english = meanings[0].kind == "surname"
         if english and not self._stands_alone(text, hit, check_before=not titled):
             return
+        if not english and (_runs_into_a_dotted_name(text, hit.end) or text.startswith("-", hit.end + 1)):
+            return  # 克里斯蒂安·埃斯特罗斯, 摩根-奥塔格斯: the start of someone else's name
         if not titled and text[hit.start:hit.end + 1].casefold() in self._title_only:
             return
         everyone = {meaning.slug for meaning in meanings}
         in_article = everyone & named
         if not in_article and titled and len(everyone) == 1:
             in_article = everyone
+        elif not in_article and titled and not english:
+            in_article = self._fitting(text, hit, everyone)
         if len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article))):
             hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
             hit.country = self.gazetteer.entities["people"][hit.slug].country_code or ""
             introduced.add(hit.slug)
+
+    def _fitting(self, text: str, hit: _Hit, everyone: set[str]) -> set[str]:
+        """Of the people sharing a transliterated surname, those whose country and role fit the title and
+        the country before it: 英国首相约翰逊 is Boris Johnson, 美国参议员约翰逊 Ron Johnson."""
+        title = next((title for title in self._longest_titles_zh if text.endswith(title, 0, hit.start)), "")
+        position = hit.start - len(title)
+        if text.endswith("前", 0, position):  # 美国前总统克林顿: a former holder
+            position -= 1
+        country = ""
+        for length in range(min(self._longest_country_word, position), 0, -1):
+            country = self._country_words.get(text[position - length:position], "")
+            if country:
+                break
+        roles = self._title_roles.get(title)
+        if not country and not roles:
+            return set()
+        people = self.gazetteer.entities["people"]
+        return {slug for slug in everyone
+                if (not country or people[slug].country_code == country)
+                and (not roles or roles.search(people[slug].role or ""))}
 
     def _has_title(self, text: str, hit: _Hit) -> bool:
         if is_cjk(text[hit.start]):
@@ -493,6 +531,21 @@ class Matcher:
         return not self.knows(name) and not _overlaps(start, end, taken)
 
 
+def _country_words(gazetteer: Gazetteer) -> dict[str, str]:
+    """Chinese words naming a country -> its code: the Chinese names of countries, Taiwan, Hong Kong and
+    Macau, and institutions.yml's country_words (美, 英方, 华府)."""
+    words = {normalize(name): place.country_code
+             for place in gazetteer.entities["places"].values()
+             if place.category in ("country", "region") and place.country_code
+             for name in place.all_names() if all(map(is_cjk, name))}
+    words.update(gazetteer.institutions.country_words)
+    return words
+
+
+def _role_words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!vice )\b(?:{_alternatives(words)})\b", re.IGNORECASE)
+
+
 def _leftmost_then_longest(match: _Match) -> tuple[int, int]:
     return match[0], -match[1]
 
@@ -573,14 +626,15 @@ def _add(keys: Keys, text: str, meaning: Meaning) -> None:
         if key is None:
             key = keys[forms is not None, spelling] = _Key(_is_word_char(text[0]), _is_word_char(text[-1]),
                                                             is_cjk(text[0]), is_cjk(text[-1]))
-        _add_meaning(key, meaning)
+        _add_meaning(key, meaning, text)
 
 
-def _add_meaning(key: _Key, meaning: Meaning) -> None:
+def _add_meaning(key: _Key, meaning: Meaning, text: str = "") -> None:
     if meaning.kind in KINDS and any(other.kind == meaning.kind and not other.rule for other in key.meanings):
         return  # an unconditional entity of this kind already has the name
     if meaning in key.meanings:
         return
+    key.office = key.office or (meaning.kind == "organizations" and text.endswith(OFFICE_ENDINGS))
     key.meanings.append(meaning)
     key.surname = key.surname or meaning.kind.startswith("surname")
     key.short = key.short or meaning.short or meaning.kind == "surname_zh"

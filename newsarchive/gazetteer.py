@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ KINDS = ("people", "organizations", "places")  # entity tables the gazetteer wri
 MENTION_KINDS = (*KINDS, "outlets")  # what an article's mentions are counted by
 # Match priority when two places share a name: countries, then regions, then cities (capitals, bigger first).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: loading is 10x faster
+DIVISION_RADIUS_KM = 40  # a known place this close with a division's name is that division (萧山 / 萧山区)
 
 
 @dataclass
@@ -79,11 +81,15 @@ def load_gazetteer(data_dir: Path) -> Gazetteer:
     rules = _read_yaml(data_dir / "place_rules.yml")
     name_rules = _read_yaml(data_dir / "name_rules.yml")
     outlets_file = data_dir / "outlets.yml"
-    place_rules, places = _load_places(data_dir, rules)
+    place_rules, places, divisions = _load_places(data_dir, rules)
+    organizations = _load_organizations(data_dir / "organizations.yml")
+    countries = [Division("country", [normalize(place.name_zh)], "", place.name, place.country_code or "")
+                 for place in places.values() if place.category == "country" and place.name_zh]
+    families = _load_families(data_dir / "organization_families.yml", divisions + countries, organizations)
     return Gazetteer(
         entities={
             "people": _index(_load_people(data_dir / "people.yml")),
-            "organizations": _index(_load_organizations(data_dir / "organizations.yml")),
+            "organizations": _index(organizations + families),
             "places": places,
         },
         outlets=_load_outlets(outlets_file, name_rules.get("outlet_mentions") or {}),
@@ -201,10 +207,11 @@ def _load_outlets(path: Path, rules: dict) -> dict[str, list[str]]:
 # --- places -------------------------------------------------------------------------------------------
 
 
-def _load_places(data_dir: Path, rules: dict) -> tuple[PlaceRules, dict[str, Entity]]:
+def _load_places(data_dir: Path, rules: dict) -> tuple[PlaceRules, dict[str, Entity], list[Division]]:
     places = [*_load_countries(data_dir / "countries.csv"), *_load_regions(data_dir / "regions.yml")]
     taken = {_fold(name) for place in places for name in place.all_names()}
     cities, small_city_names = _load_cities(rules, taken)
+    divisions, units = _load_divisions(data_dir / "divisions.yml", places + cities)
     person_rules = rules.get("person_like", {})
     stop = rules.get("stop_names", {})
     place_rules = PlaceRules(
@@ -213,7 +220,7 @@ def _load_places(data_dir: Path, rules: dict) -> tuple[PlaceRules, dict[str, Ent
         requires_context={normalize(name): tuple(words)
                           for name, words in rules.get("requires_context", {}).items()},
     )
-    return place_rules, _index(places + cities)
+    return place_rules, _index(places + cities + divisions), units
 
 
 def _fold(name: str) -> str:
@@ -239,6 +246,83 @@ def _load_regions(path: Path) -> list[Entity]:
                 country_code=entry.get("country_code") or None)
         for entry in _read_entries(path)
     ]
+
+
+@dataclass
+class Division:
+    """A place of divisions.yml as organization families need it (see data/organization_families.yml)."""
+
+    kind: str  # province, municipality, prefecture, district, county, county_city, township, tw_city,
+    # country (the countries of countries.csv)
+    forms: list[str]  # full names: 陕西省; 广西壮族自治区, 广西自治区
+    short: str  # 陕西, 武汉 (provinces and prefectures); empty for the county level
+    english: str  # the gazetteer's own place's name when there is one
+    country: str
+
+
+def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list[Division]]:
+    """China's provinces, prefectures, districts and counties and Taiwan's townships (divisions.yml,
+    generated). A division that is a known place of its country (a province by its full name, a city or
+    district within DIVISION_RADIUS_KM by its full name or stem: 萧山区 is the city 萧山; the prefecture
+    吉林市 is not the province 吉林) lends the place
+    its full names; one whose full name another place already has is left out; the rest are new places,
+    after every other (their slugs never take a city's). Also returns every division for the families."""
+    names: dict[str, list[Entity]] = {}
+    for place in known:
+        for name in place.all_names():
+            names.setdefault(normalize(name), []).append(place)
+    added: list[Entity] = []
+    divisions: list[Division] = []
+    for entry in _read_entries(path):
+        division = _entity(entry, category=entry["kind"], latitude=entry["latitude"],
+                           longitude=entry["longitude"], country_code=entry["country_code"])
+        full = normalize(division.name_zh or "")
+        stem = entry.get("short") or full[:-1]  # 西夏区 -> 西夏
+        upper = entry["kind"] in ("province", "municipality", "tw_city", "tw_county")
+        near = [place for place in names.get(full, []) + names.get(stem, [])
+                if place.country_code == division.country_code
+                and (upper or (place.category == "city" and _km(place, division) <= DIVISION_RADIUS_KM))]
+        if near:
+            near[0].aliases += [name for name in division.all_names()[1:] if name not in near[0].all_names()]
+        elif full not in names:
+            added.append(division)
+        # Taiwan's cities and counties by their own English (Kinmen County, Chiayi City), not the place's
+        english = division.name if (upper and entry["country_code"] == "TW") or not near else near[0].name
+        divisions.append(Division(entry["kind"], [full, *map(normalize, division.aliases)],
+                                  entry.get("short") or "", english, entry["country_code"]))
+    return added, divisions
+
+
+def _load_families(path: Path, divisions: list[Division], curated: list[Entity]) -> list[Entity]:
+    """The organizations of organization_families.yml: each family's templates filled in for every
+    division of its levels and country (CN unless it says; "any" for the countries), except where a
+    curated organization or an earlier division has one of the names (武汉市卫健委 is organizations.yml's)."""
+    taken = {normalize(name) for entity in curated for name in entity.all_names()}
+    found: list[Entity] = []
+    for family in _read_yaml(path).get("families", []):
+        levels = set(family["levels"])
+        for division in divisions:
+            if division.kind not in levels or family.get("country", "CN") not in (division.country, "any"):
+                continue
+            names = [template.format(full=full, short=division.short)
+                     for template in family["zh"] for full in division.forms
+                     if division.short or "{short}" not in template]
+            names = list(dict.fromkeys(names))
+            if taken.intersection(map(normalize, names)):
+                continue  # a curated organization's, or an earlier division's (嘉义县, 嘉义市: 嘉义地院)
+            taken.update(map(normalize, names))
+            found.append(Entity(name=family["name"].format(en=division.english), name_zh=names[0],
+                                aliases=names[1:], category=family["kind"], country_code=division.country))
+    return found
+
+
+def _km(one: Entity, other: Entity) -> float:
+    """Great-circle distance between two places' map points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (one.latitude or 0, one.longitude or 0,
+                                                 other.latitude or 0, other.longitude or 0))
+    cosine = (math.sin(lat1) * math.sin(lat2)
+              + math.cos(lat1) * math.cos(lat2) * math.cos(lon1 - lon2))
+    return 6371 * math.acos(max(-1.0, min(1.0, cosine)))
 
 
 def _load_cities(rules: dict, taken: set[str]) -> tuple[list[Entity], set[str]]:

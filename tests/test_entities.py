@@ -477,6 +477,11 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("美国国务院亚太局主管", "places", "asia-pacific", None),
     ("法国网球公开赛开打", "places", "france", None),
     ("威尔逊中心基辛格中美关系研究所所长", "people", "henry-kissinger", None),
+    ("尼斯市长克里斯蒂安·埃斯特罗斯说", "people", "chris-christie", None),
+    ("发言人摩根-奥塔格斯说", "people", "mark-morgan", "morgan-ortagus"),
+    ("山东舰驶过海峡", "places", "shandong", None),
+    # Fourth link audit: a country inside an institute's name
+    ("最高人民法院中国应用法学研究所所长说", "places", "china", None),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
@@ -495,6 +500,15 @@ def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, ri
     ("必和必拓的铁矿石", "organizations", "bhp"),
     ("捷克参议院议长维特齐", "people", "milos-vystrcil"),
     ("欧洲理事会主席查尔斯·米歇尔", "people", "charles-michel"),
+    ("野村的首席经济学家陆挺说", "people", "lu-ting"),
+    ("柯普朗表示利率不变", "people", "robert-kaplan"),
+    ("安倍今天辞职", "people", "shinzo-abe"),
+    ("最高人民法院中国应用法学研究所所长说", "organizations", "china-institute-of-applied-jurisprudence"),
+    ("港交所行政总裁李小加说", "people", "charles-li"),
+    ("拜登提名法官贾兰德出任司法部长", "people", "merrick-garland"),
+    ("日本官房长官加藤胜信表示", "people", "katsunobu-kato"),
+    ("集邦科技(TrendForce)的报告", "organizations", "trendforce"),
+    ("美国参议院司法委员会开会", "organizations", "united-states-senate-committee-on-the-judiciary"),
 ])
 def test_names_mined_from_the_corpus(real_matcher: Matcher, text: str, kind: str, slug: str) -> None:
     """A sample of the gazetteer's corpus-mined names, in short sentences of our own."""
