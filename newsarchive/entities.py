@@ -30,7 +30,7 @@ import ahocorasick_rs
 from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
 from newsarchive.institutions import Resolver
 from newsarchive.model import ParsedArticle
-from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, find_in, is_cjk, normalize
+from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, CJK_RUN, find_in, is_cjk, normalize
 from newsarchive.wordseg import Segmenter, Words
 
 __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mention", "body_with_captions",
@@ -177,6 +177,9 @@ class Matcher:
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
         self._not_place_before = tuple(rules.get("place_not_followed_by", []))
         self._someone_elses_roles = tuple(normalize(role) for role in rules.get("short_name_not_after", []))
+        people = gazetteer.entities["people"]
+        self._namesakes_titles = {slug: tuple(map(normalize, people[slug].not_after))
+                                  for slug in people if people[slug].not_after}
         self._transliteration = frozenset(normalize(rules.get("transliteration_characters", "")))
         self._head_titles = tuple(rules.get("office_head_titles", []))
         self._institutions = Resolver(gazetteer.institutions)
@@ -404,8 +407,9 @@ class Matcher:
         english = meanings[0].kind == "surname"
         if english and not self._stands_alone(text, hit, check_before=not titled):
             return
-        if not english and (_runs_into_a_dotted_name(text, hit.end) or text.startswith("-", hit.end + 1)):
-            return  # 克里斯蒂安·埃斯特罗斯, 摩根-奥塔格斯: the start of someone else's name
+        if not english and (_runs_into_a_dotted_name(text, hit.end) or text.startswith("-", hit.end + 1)
+                            or _after_a_dotted_name(text, hit.start)):
+            return  # 克里斯蒂安·埃斯特罗斯, 摩根-奥塔格斯, 丹·哈里斯: part of someone else's name
         if not titled and text[hit.start:hit.end + 1].casefold() in self._title_only:
             return
         everyone = {meaning.slug for meaning in meanings}
@@ -459,7 +463,9 @@ class Matcher:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
             return False
         if meaning.short and (_runs_into_a_dotted_name(text, hit.end) or _after_a_dotted_name(text, hit.start)
+                              or self._hyphenated_with_unknown(text, hit.end)
                               or text.endswith(self._someone_elses_roles, 0, hit.start)
+                              or text.endswith(self._namesakes_titles.get(meaning.slug, ()), 0, hit.start)
                               or self._someone_else_in_brackets(text, hit, meaning.slug)):
             return False
         if meaning.rule == "person_like":
@@ -522,6 +528,15 @@ class Matcher:
             if self._unknown(name, match.start(1), match.end(1), taken):
                 found.append(("people", name, "zh"))
         return found
+
+    def _hyphenated_with_unknown(self, text: str, end: int) -> bool:
+        """哈里斯-布里肯 (a law firm, a double-barrelled name) is not Harris; 拜登-哈里斯 (the ticket)
+        is both."""
+        if not text.startswith("-", end + 1):
+            return False
+        run = CJK_RUN.match(text, end + 2)
+        after = run.group() if run else ""
+        return bool(after) and not any(self.knows(after[:size]) for size in range(2, len(after) + 1))
 
     def knows(self, name: str) -> bool:
         """Whether a (normalised) string is a name, alias, surname or blocker phrase of the gazetteer."""

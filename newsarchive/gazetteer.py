@@ -46,6 +46,7 @@ class Entity:
     latitude: float | None = None
     longitude: float | None = None
     country_code: str | None = None  # people: the country they act for (speakers decide bare names)
+    not_after: list[str] = field(default_factory=list)  # people: titles a namesake holds (驻韩大使哈里斯)
 
     def all_names(self) -> list[str]:
         """Name, Chinese names and aliases, without repeats, in that order."""
@@ -175,7 +176,8 @@ def _entity(entry: dict, **details: Any) -> Entity:
 def _load_people(path: Path) -> list[Entity]:
     return [
         _entity(entry, name_zh_hant=entry.get("name_zh_hant"), surname=entry.get("surname"),
-                role=entry.get("role"), country_code=entry.get("country"))
+                role=entry.get("role"), country_code=entry.get("country"),
+                not_after=list(entry.get("not_after") or []))
         for entry in _read_entries(path)
     ]
 

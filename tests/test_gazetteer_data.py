@@ -69,7 +69,8 @@ def test_counts(people: list[dict], organizations: list[dict]) -> None:
 def test_people_fields(people: list[dict]) -> None:
     for person in people:
         assert set(person) <= {"name", "name_zh", "name_zh_hant", "aliases", "surname", "role",
-                               "country"}, person
+                               "country", "not_after"}, person
+        assert isinstance(person.get("not_after", []), list), person
         if "country" in person:
             assert re.fullmatch(r"[A-Z]{2}", person["country"]), person
         for field in ("name", "surname", "role"):
