@@ -418,7 +418,8 @@ class Matcher:
             in_article = everyone
         elif not in_article and titled and not english:
             in_article = self._fitting(text, hit, everyone)
-        if len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article))):
+        if (len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article)))
+                and not self._after_a_namesakes_title(text, hit.start, next(iter(in_article)))):
             hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
             hit.country = self.gazetteer.entities["people"][hit.slug].country_code or ""
             introduced.add(hit.slug)
@@ -465,7 +466,7 @@ class Matcher:
         if meaning.short and (_runs_into_a_dotted_name(text, hit.end) or _after_a_dotted_name(text, hit.start)
                               or self._hyphenated_with_unknown(text, hit.end)
                               or text.endswith(self._someone_elses_roles, 0, hit.start)
-                              or text.endswith(self._namesakes_titles.get(meaning.slug, ()), 0, hit.start)
+                              or self._after_a_namesakes_title(text, hit.start, meaning.slug)
                               or self._someone_else_in_brackets(text, hit, meaning.slug)):
             return False
         if meaning.rule == "person_like":
@@ -528,6 +529,12 @@ class Matcher:
             if self._unknown(name, match.start(1), match.end(1), taken):
                 found.append(("people", name, "zh"))
         return found
+
+    def _after_a_namesakes_title(self, text: str, start: int, slug: str) -> bool:
+        """Whether one of the titles people.yml lists under the person's not_after comes right before the
+        name: 驻韩大使哈里斯 is Harry Harris, "Dr Abe" a scientist, not the prime minister."""
+        titles = self._namesakes_titles.get(slug)
+        return bool(titles) and text[max(0, start - 12):start].rstrip().endswith(titles)
 
     def _hyphenated_with_unknown(self, text: str, end: int) -> bool:
         """哈里斯-布里肯 (a law firm, a double-barrelled name) is not Harris; 拜登-哈里斯 (the ticket)

@@ -488,6 +488,7 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("美国驻韩大使哈里斯发言", "people", "kamala-harris", None),
     ("西雅图哈里斯-布里肯律师事务所", "people", "kamala-harris", None),
     ("该律所的丹·哈里斯律师曾撰文", "people", "kamala-harris", None),
+    ("Dr Abe and her colleagues fed the fish.", "people", "shinzo-abe", None),
     ("尼斯市长克里斯蒂安·埃斯特罗斯说", "people", "chris-christie", None),
     ("发言人摩根-奥塔格斯说", "people", "mark-morgan", "morgan-ortagus"),
     ("山东舰驶过海峡", "places", "shandong", None),
