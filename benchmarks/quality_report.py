@@ -62,7 +62,8 @@ JUNK_CAPTION = re.compile(
     r"|[\W_]{1,4}|\[[^\]]{1,6}\]|\S+\.(?:jpe?g|png|gif|webp|svg))$",
     re.IGNORECASE,
 )
-LOGO_SRC = re.compile(r"RFI_FB\.png|/error\.svg|grey_line|_line-nc\.png|/logo[^/]*\.(?:png|svg|jpe?g)$", re.I)
+LOGO_SRC = re.compile(r"RFI_FB\.png|/error\.svg|grey_line|_line-nc\.png|/logo[^/]*\.(?:png|svg|jpe?g)$"
+                      r"|[-_]logo\.(?:png|svg)$", re.I)
 CNA_REPORTER = re.compile(r"中央社(?:記者|记者)[^（）()，,]{2,20}?\d{1,2}日(?:專|专)?(?:電|电)")
 EPOCH_DATE = re.compile(r"^【大纪元(\d{4})年(\d{1,2})月(\d{1,2})日讯】")
 CNA_RELEASE = re.compile(r"(?<!\d)(1\d\d)([01]\d)([0-3]\d)\s*$")
@@ -441,6 +442,8 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "body: 维权网 signature line closing a paper (代理人：X), no author": lambda r: (
         r["outlet"] == "weiquanwang" and not r["authors"] and bool(WQW_SIGNATURE.match(_paragraphs(r)[-1]))),
     "authors: CDT title opens with a curated writer and a colon, writer not the author": _colon_writer_lost,
+    "body: nei.st's bar under a copied post (PUBLICATION / / Inside Premium Subscriptions)": lambda r: (
+        "Inside Premium Subscriptions" in r["body"]),
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
 }

@@ -1,5 +1,6 @@
 """nei.st posts filed under no publication's category: a ?source= link to a known outlet's page credits it;
-a page that stops at an empty numbered heading is an excerpt (ninth blind audit)."""
+a page that stops at an empty numbered heading is an excerpt (ninth blind audit). The bar under a copied
+post's summary gives its date and nothing else (tenth blind audit)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,22 @@ def test_a_page_ending_at_a_numbered_heading_is_an_excerpt() -> None:
     assert cut.is_excerpt and cut.paragraphs == ["我们聊了港口的历史。"]
     whole = page(NEIST, article_html("<h2>01</h2><p>我们聊了港口的历史。</p>"))
     assert not whole.is_excerpt
+
+
+def test_the_bar_under_a_copied_post_gives_its_date_and_leaves() -> None:
+    bar = ("<div class='entry-meta'><div class='entry-meta__avatars'>"
+           "<img class='avatar avatar-60 photo' src='https://cdn.example.net/img/Harbour-logo.png'></div>"
+           "<div class='entry-meta__text'><span class='byline'><a class='url fn' href='https://nei.st/'>"
+           "Harbour</a><span aria-hidden='true'> / "
+           "<time class='entry-date published updated'>September 10, 2020</time>"
+           "<span aria-hidden='true'> / <span class='byline'>"
+           "<a class='url fn' href='https://nei.st/medium/che'>Inside Premium Subscriptions</a>"
+           "</span></span></span></span></div></div>")
+    picture = ("<div class='container large img'><img alt='Ferries at the pier at dusk.Photographer: Jane Roe/"
+               "Bloomberg' src='https://cdn.example.net/img/pier.jpg'></div>")
+    article = page(NEIST, article_html(f"<p class='blog-post__description'>渡轮恢复了。</p>{bar}{picture}"
+                                       "<p>渡轮在黄昏时靠岸。</p>"))
+    assert article.paragraphs == ["渡轮在黄昏时靠岸。"]
+    assert [(image.src, image.caption, image.credit) for image in article.images] == [
+        ("https://cdn.example.net/img/pier.jpg", "Ferries at the pier at dusk.", "Jane Roe/Bloomberg")]
+    assert (article.published_date, article.date_source) == ("2020-09-10", "printed-date")
