@@ -44,8 +44,9 @@ def test_the_bar_under_a_copied_post_gives_its_date_and_leaves() -> None:
            "<span aria-hidden='true'> / <span class='byline'>"
            "<a class='url fn' href='https://nei.st/medium/che'>Inside Premium Subscriptions</a>"
            "</span></span></span></span></div></div>")
-    picture = ("<div class='container large img'><img alt='Ferries at the pier at dusk.Photographer: Jane Roe/"
-               "Bloomberg' src='https://cdn.example.net/img/pier.jpg'></div>")
+    picture = ("<div class='container large img'>"
+               "<img alt='Ferries at the pier at dusk.Photographer: Jane Roe/Bloomberg'"
+               " src='https://cdn.example.net/img/pier.jpg'></div>")
     article = page(NEIST, article_html(f"<p class='blog-post__description'>渡轮恢复了。</p>{bar}{picture}"
                                        "<p>渡轮在黄昏时靠岸。</p>"))
     assert article.paragraphs == ["渡轮在黄昏时靠岸。"]
