@@ -651,7 +651,7 @@ def _add(keys: Keys, text: str, meaning: Meaning) -> None:
         _add_meaning(key, meaning, text)
 
 
-def _add_meaning(key: _Key, meaning: Meaning, text: str = "") -> None:
+def _add_meaning(key: _Key, meaning: Meaning, text: str) -> None:
     if meaning.kind in KINDS and any(other.kind == meaning.kind and not other.rule for other in key.meanings):
         return  # an unconditional entity of this kind already has the name
     if meaning in key.meanings:

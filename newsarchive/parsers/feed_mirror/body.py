@@ -211,13 +211,13 @@ def _is_boilerplate(text: str, rules: OutletRules) -> bool:
     return len(text) <= MAX_BOILERPLATE_CHARS and rules.boilerplate.search(text)
 
 
-def without_headline(blocks: list[Block], title: str, rules: OutletRules | None = None) -> list[Block]:
+def without_headline(blocks: list[Block], title: str, rules: OutletRules) -> list[Block]:
     """The body without a first paragraph that only repeats the headline (BBC, VOA video captions), and,
     where the outlet's rules say so (RFI), without later ones too (the title of the page's player)."""
     # Only a paragraph about as long as the title can be it (folding is not free).
     while len(blocks) > 1 and _repeats(blocks[0].text, title):
         blocks = blocks[1:]
-    if rules is not None and rules.title_repeats and len(fold(title)) >= 4:
+    if rules.title_repeats and len(fold(title)) >= 4:
         blocks = blocks[:1] + [b for b in blocks[1:] if not _repeats(b.text, title)]
     return blocks
 

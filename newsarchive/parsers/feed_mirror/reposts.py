@@ -8,6 +8,7 @@ carries news agencies' dispatches under their own dateline ("（法新社巴黎8
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -47,26 +48,26 @@ def from_title(title: str, rules: OutletRules) -> Repost | None:
     return Repost(outlet=None, writer=writer) if writer else None
 
 
+def _colon_names(title: str, rules: OutletRules) -> Iterator[str]:
+    """The names before a title's colon ("WRITER：title"), one per matching writer_titles pattern."""
+    for pattern in rules.writer_titles:
+        m = pattern.match(title)
+        if m is not None and m.group("source"):
+            yield m.group("source")
+
+
 def _curated_writer(title: str, rules: OutletRules) -> str | None:
     """"WRITER：title": a colon usually introduces a speaker, so only a curated writer's name is read as
     the byline (the title stays as written)."""
-    for pattern in rules.writer_titles:
-        m = pattern.match(title)
-        if m is not None and m.group("source") in rules.repost_writers:
-            return m.group("source")
-    return None
+    return next((name for name in _colon_names(title, rules) if name in rules.repost_writers), None)
 
 
 def signed_title_writer(title: str, paragraphs: list[str], rules: OutletRules) -> str | None:
     """The name before a title's colon when the text is signed with it at its end ("陈某：…" and a last
     line "陈某2020年10月6日于…"): the writer, though no curated list names them."""
     last = paragraphs[-1] if paragraphs else ""
-    for pattern in rules.writer_titles:
-        m = pattern.match(title)
-        name = m.group("source") if m is not None else ""
-        if name and last.startswith(name) and SIGNATURE.match(last[len(name):]):
-            return name
-    return None
+    return next((name for name in _colon_names(title, rules)
+                 if last.startswith(name) and SIGNATURE.match(last[len(name):])), None)
 
 
 def from_dateline(first: str, rules: OutletRules, outlets: OutletDirectory) -> Repost | None:
