@@ -53,7 +53,8 @@ def test_bbc_embedded_post_furniture_and_editors_note_leave() -> None:
             "<a href='https://x.example/p/1' aria-label='继续浏览 Twitter, 外部链接'>继续浏览 Twitter</a>"
             "<small>BBC对外部网站内容不负责任。</small></div>"
             "<p class='EndText-sc-2 y' id='skip-twitter-content-1'>结尾 Twitter 帖子, 1</p></div>"
-            "<p>渡轮每半小时开出一班。</p>"
+            "<div><p><a href='https://port.example.org/a' aria-label='渡轮, 外部链接'>渡轮</a>"
+            "每半小时开出一班。</p></div>"
             "<p>跳过 YouTube 帖子, 2</p>")
     article = page("https://www.bbc.com/zhongwen/simp/world-1", html, title="港口恢复运作")
     assert article.paragraphs == ["港口周一恢复运作。", "渡轮每半小时开出一班。"]
