@@ -69,3 +69,31 @@ def test_neist_chart_drawn_in_a_missing_frame_leaves_its_labels_out() -> None:
             "<p>港务局预计明年继续增长。</p></div></article>")
     article = page("https://nei.st/medium/bloomberg/ferries", html)
     assert article.paragraphs == ["渡轮客运量回升。", "港务局预计明年继续增长。"]
+
+
+def test_neist_medium_bar_under_a_copied_post_leaves_text_and_pictures() -> None:
+    html = ("<article class='post category-caixin'><div class='entry-content'>"
+            "<span id='more-7'></span><div class='fr'><img alt='周刊' src='https://cdn.example.net/logo.jpg'>"
+            "<a href='https://nei.st/medium/caixin'>财新</a><div class='hm'>Oct 25 · 2019</div></div>"
+            "<p>港口周一恢复运作。</p></div></article>")
+    article = page("https://nei.st/medium/caixin/harbour", html)
+    assert article.paragraphs == ["港口周一恢复运作。"]
+    assert article.images == []
+
+
+def test_subscription_and_pointer_lines_leave() -> None:
+    dw = page("https://www.dw.com/zh/a-1", "<p>请欣赏一段渡轮之歌。</p><p>Feed-URL:</p><p>iTunes:</p>")
+    assert dw.paragraphs == ["请欣赏一段渡轮之歌。"]
+    reuters = page("https://cn.reuters.com/article/harbour-idCN1",
+                   "<p>港口公司周一称将扩建码头。（完）</p><p>欲浏览港口公司的公告，请点选:(here)</p>")
+    assert reuters.paragraphs == ["港口公司周一称将扩建码头。（完）"]
+    cdt = page("https://chinadigitaltimes.net/chinese/2020/10/harbour",
+               "<p>网友评论渡轮停运。</p><p>请点击购买一本小说：渡轮</p><p>CDS档案｜渡轮</p>")
+    assert cdt.paragraphs == ["网友评论渡轮停运。"]
+    epoch = page("https://www.epochtimes.com/gb/20/10/10/n1.htm",
+                 "<p>【大纪元2020年10月10日讯】本期节目谈渡轮。</p>"
+                 "<p>欢迎订阅YouTube频道：https://www.youtube.com/c/example</p><p>节目内容如下。</p>")
+    assert epoch.paragraphs == ["【大纪元2020年10月10日讯】本期节目谈渡轮。", "节目内容如下。"]
+    bbc = page("https://www.bbc.com/zhongwen/simp/world-2",
+               "<p>你的器材不支持播放多媒体材料</p><p>渡轮复航。</p>")
+    assert bbc.paragraphs == ["渡轮复航。"]
