@@ -150,6 +150,10 @@ BBC_EMBED_FURNITURE = re.compile(r"^(?:跳过|结尾)\s.{1,20}\s帖子|^无内�
 EDITORS_HEADLINE_NOTE = re.compile(r"^Full headline\s*[:：]", re.I)
 VOA_BRACKET_CREDIT = re.compile(r"[（(]\s*(?:美国之音|美國之音)[^（）()\d]{0,14}[)）][。.]?\s*$"
                                 r"|[（(][^（）()]{1,30}(?:网站|網站|截屏|截圖|截图)[)）][。.]?\s*$")
+SUBSCRIPTION_LINE = re.compile(
+    r"^(?:Feed-URL|iTunes)\s*:?$|^CDS档案\s*[|｜]|^请点击购买|请点选\s*[:：]?\s*[(（]here[)）]$"
+    r"|^你的器材不支持播放|^欢迎订阅\S{0,12}YouTube|^\S{2,10}[:：]\s*https?[:：]//www\.youtube\.com/\S*$")
+MEDIUM_DATE = re.compile(r"^(?:[A-Z][a-z]{2} \d{1,2}|\d{4})$")
 MEDIA_CAPTION = re.compile(r"</(?:video|audio)>\s*<div>\s*<small[^>]*>(.*?)</small>", re.S)
 CHART_LABEL = re.compile(r"class=\"chart__[a-z]+[^\"]*\"[^>]*>(.*?)</", re.S)
 CLOSING_CREDIT_CODE = re.compile(r"[（(](?:編輯|编辑|譯者|译者|核稿)[:：][^（）()]{1,40}[)）]\s*1\d{6}$")
@@ -462,6 +466,10 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
         r["outlet"] == "bbc" and any(BBC_EMBED_FURNITURE.search(p) for p in _paragraphs(r))),
     "body: editor's note 'Full headline:' as a paragraph": lambda r: any(
         EDITORS_HEADLINE_NOTE.match(p) for p in _paragraphs(r)[:3]),
+    "body: subscription/pointer line (Feed-URL:, CDS档案｜, 请点击购买, (here), YouTube channel)": lambda r: (
+        any(SUBSCRIPTION_LINE.search(p) for p in _paragraphs(r))),
+    "body: nei.st Medium bar as paragraphs (PUBLICATION / Mon DD / YYYY)": lambda r: "nei-st" in (
+        r["outlet"], r["via"]) and any(MEDIUM_DATE.match(p) for p in _paragraphs(r)[:4]),
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
 }
