@@ -155,6 +155,8 @@ SUBSCRIPTION_LINE = re.compile(
     r"|^你的器材不支持播放|^欢迎订阅\S{0,12}YouTube|^\S{2,10}[:：]\s*https?[:：]//www\.youtube\.com/\S*$")
 MEDIUM_DATE = re.compile(r"^(?:[A-Z][a-z]{2} \d{1,2}|\d{4})$")
 MEDIA_CAPTION = re.compile(r"</(?:video|audio)>\s*<div>\s*<small[^>]*>(.*?)</small>", re.S)
+EMBEDDED_POST_CARD = re.compile(
+    r"<blockquote class=\"wp-embedded-content\"[^>]*>\s*<p>\s*<a\b[^>]*>(.*?)</a>", re.S)
 CHART_LABEL = re.compile(r"class=\"chart__[a-z]+[^\"]*\"[^>]*>(.*?)</", re.S)
 CLOSING_CREDIT_CODE = re.compile(r"[（(](?:編輯|编辑|譯者|译者|核稿)[:：][^（）()]{1,40}[)）]\s*1\d{6}$")
 
@@ -741,6 +743,8 @@ RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
         {"voice-of-america"}, _raw_labels_as_text(MEDIA_CAPTION)),
     "raw: nei.st copy of a chart's title/subtitle/source (chart__…) stored as a paragraph": (
         NEIST_OUTLETS | {"nei-st"}, _raw_labels_as_text(CHART_LABEL)),
+    "raw: WordPress card of another post (CDT导览 | …) stored as a paragraph": (
+        {outlet.slug for outlet in OUTLETS}, _raw_labels_as_text(EMBEDDED_POST_CARD)),
     "raw: published after the mirror captured the page (a local clock read as UTC)": (
         {"lianhe-zaobao", "rti"}, _published_after_capture),
 }

@@ -97,3 +97,14 @@ def test_subscription_and_pointer_lines_leave() -> None:
     bbc = page("https://www.bbc.com/zhongwen/simp/world-2",
                "<p>你的器材不支持播放多媒体材料</p><p>渡轮复航。</p>")
     assert bbc.paragraphs == ["渡轮复航。"]
+
+
+def test_cdt_embedded_post_card_and_voa_episode_pointer_leave() -> None:
+    html = ("<p>网友评论渡轮停运。</p><blockquote class='wp-embedded-content'><p>"
+            "<a href='https://chinadigitaltimes.net/chinese/2020/07/ferry/'>CDT导览 | 渡轮往事</a>"
+            "</p></blockquote>"
+            "<p>渡轮公司回应称将复航。</p>")
+    cdt = page("https://chinadigitaltimes.net/chinese/2020/08/ferry-2", html)
+    assert cdt.paragraphs == ["网友评论渡轮停运。", "渡轮公司回应称将复航。"]
+    voa = page(VOA, "<p>嘉宾谈渡轮。</p><p>焦点对话本集全部内容请看：渡轮为何停运？</p>")
+    assert voa.paragraphs == ["嘉宾谈渡轮。"]
