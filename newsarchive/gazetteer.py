@@ -10,6 +10,7 @@ Bare institution names and their rules come from institutions.yml.
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import math
@@ -350,9 +351,15 @@ def _load_families(path: Path, divisions: list[Division], curated: list[Entity])
 def _fill(template: str, division: Division) -> list[str]:
     """Every expansion of a family's template for a division: each placeholder takes each of its forms."""
     forms = {"full": division.forms, "short": [division.short] if division.short else [], **division.more}
-    keys = list(dict.fromkeys(key for _, key, _, _ in string.Formatter().parse(template) if key))
+    keys = _placeholders(template)
     return [template.format(**dict(zip(keys, values, strict=True)))
             for values in itertools.product(*(forms.get(key, []) for key in keys))]
+
+
+@functools.cache
+def _placeholders(template: str) -> tuple[str, ...]:
+    """A template's placeholders, each once (parsed once per template, not once per division)."""
+    return tuple(dict.fromkeys(key for _, key, _, _ in string.Formatter().parse(template) if key))
 
 
 def _with_country_forms(divisions: list[Division], forms: dict[str, dict]) -> list[Division]:
