@@ -143,6 +143,21 @@ WQW_SIGNATURE = re.compile(
     r"^(?:代理人|辩护人|申请人|控告人|举报人)\s*[:：]\s*[\u4e00-\u9fff·]{2,4}(?:\s+\d{4}\s*年.*)?$")
 CDT_WRITERS = {name for rule in RULES["reposts"] for name in rule.get("writers") or ()}
 COLON_PREFIX = re.compile(r"^(?:【[^】]{1,12}】\s*)?([\u4e00-\u9fff·]{2,5})\s*[:：]")
+# Tenth round (seeds 9301/9302 and the ninth audit's residue), written apart from the parser's rules.
+VOA_VIDEO_TITLE = re.compile(r"^\s*video\s*[:：]", re.I)
+VOA_FULL_PROGRAMME = re.compile(r"完整版\s*[:：]?|全部内容请看")
+BBC_EMBED_FURNITURE = re.compile(r"^(?:跳过|结尾)\s.{1,20}\s帖子|^无内容$|^继续浏览\s|对外部网站内容不负责")
+EDITORS_HEADLINE_NOTE = re.compile(r"^Full headline\s*[:：]", re.I)
+VOA_BRACKET_CREDIT = re.compile(r"[（(]\s*(?:美国之音|美國之音)[^（）()\d]{0,14}[)）][。.]?\s*$"
+                                r"|[（(][^（）()]{1,30}(?:网站|網站|截屏|截圖|截图)[)）][。.]?\s*$")
+SUBSCRIPTION_LINE = re.compile(
+    r"^(?:Feed-URL|iTunes)\s*:?$|^CDS档案\s*[|｜]|^请点击购买|请点选\s*[:：]?\s*[(（]here[)）]$"
+    r"|^你的器材不支持播放|^欢迎订阅\S{0,12}YouTube|^\S{2,10}[:：]\s*https?[:：]//www\.youtube\.com/\S*$")
+MEDIUM_DATE = re.compile(r"^(?:[A-Z][a-z]{2} \d{1,2}|\d{4})$")
+MEDIA_CAPTION = re.compile(r"</(?:video|audio)>\s*<div>\s*<small[^>]*>(.*?)</small>", re.S)
+EMBEDDED_POST_CARD = re.compile(
+    r"<blockquote class=\"wp-embedded-content\"[^>]*>\s*<p>\s*<a\b[^>]*>(.*?)</a>", re.S)
+CHART_LABEL = re.compile(r"class=\"chart__[a-z]+[^\"]*\"[^>]*>(.*?)</", re.S)
 CLOSING_CREDIT_CODE = re.compile(r"[（(](?:編輯|编辑|譯者|译者|核稿)[:：][^（）()]{1,40}[)）]\s*1\d{6}$")
 
 
@@ -444,6 +459,19 @@ ARTICLE_CHECKS: dict[str, Callable[[dict], bool]] = {
     "authors: CDT title opens with a curated writer and a colon, writer not the author": _colon_writer_lost,
     "body: nei.st's bar under a copied post (PUBLICATION / / Inside Premium Subscriptions)": lambda r: (
         "Inside Premium Subscriptions" in r["body"]),
+    "title: VOA video label before the title (video:)": lambda r: (
+        r["outlet"] == "voice-of-america" and bool(VOA_VIDEO_TITLE.match(r["title"]))),
+    "body: VOA programme's pointer to its full video (本期时事大家谈完整版：…)": lambda r: (
+        r["outlet"] == "voice-of-america" and any(
+            len(p) <= 80 and VOA_FULL_PROGRAMME.search(p) and "。" not in p for p in _paragraphs(r)[-2:])),
+    "body: BBC embedded-post furniture (跳过/结尾 X 帖子, 无内容, disclaimer)": lambda r: (
+        r["outlet"] == "bbc" and any(BBC_EMBED_FURNITURE.search(p) for p in _paragraphs(r))),
+    "body: editor's note 'Full headline:' as a paragraph": lambda r: any(
+        EDITORS_HEADLINE_NOTE.match(p) for p in _paragraphs(r)[:3]),
+    "body: subscription/pointer line (Feed-URL:, CDS档案｜, 请点击购买, (here), YouTube channel)": lambda r: (
+        any(SUBSCRIPTION_LINE.search(p) for p in _paragraphs(r))),
+    "body: nei.st Medium bar as paragraphs (PUBLICATION / Mon DD / YYYY)": lambda r: "nei-st" in (
+        r["outlet"], r["via"]) and any(MEDIUM_DATE.match(p) for p in _paragraphs(r)[:4]),
     f"stub: body under {STUB_CHARS} characters": lambda r: len(r["body"]) < STUB_CHARS,
     "stub: flagged is_stub": lambda r: bool(r["is_stub"]),
 }
@@ -469,6 +497,8 @@ IMAGE_CHECKS: dict[str, Callable[[dict, dict], bool]] = {
         r["outlet"] == "voice-of-america" and bool(VOA_DATED_CREDIT.search(i["credit"] or ""))),
     "images: Zaobao source in brackets after the caption's last sentence (。（X）)": lambda r, i: (
         r["outlet"] == "lianhe-zaobao" and bool(ZAOBAO_BRACKET_CREDIT.search(i["caption"] or ""))),
+    "images: VOA source in brackets left at the caption's end ((美国之音X), (X网站))": lambda r, i: (
+        r["outlet"] == "voice-of-america" and bool(VOA_BRACKET_CREDIT.search(i["caption"] or ""))),
     "images: RFA source in brackets left at the caption's end (（记者X摄）)": lambda r, i: (
         r["outlet"] == "radio-free-asia" and bool(RFA_BRACKET_CREDIT.search(i["caption"] or ""))),
 }
@@ -671,6 +701,14 @@ def _dw_gallery_caption_as_text(row: dict, raw: str) -> bool:
     return any(p.startswith(title) for title in titles for p in _paragraphs(row))
 
 
+def _raw_labels_as_text(pattern: re.Pattern[str]) -> Callable[[dict, str], bool]:
+    """A check: a label the pattern finds in the raw page (group 1, tags removed) stored as a paragraph."""
+    def check(row: dict, raw: str) -> bool:
+        labels = {re.sub(r"<[^>]+>|\s+", " ", label).strip() for label in pattern.findall(raw)}
+        return bool(labels & {" ".join(p.split()) for p in _paragraphs(row)})
+    return check
+
+
 RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
     "raw: Reuters credit names a writer (发稿/记者/撰写/整理), no author stored": ({"reuters"},
                                                                            _reuters_writer_lost),
@@ -701,6 +739,12 @@ RAW_CHECKS: dict[str, tuple[set[str], Callable[[dict, str], bool]]] = {
     "raw: Economist aside byline (by X), no author stored": ({"the-economist"}, _economist_byline_lost),
     "raw: page ends at a paywall (You've hit the wall), not flagged is_excerpt": (
         NEIST_OUTLETS, lambda row, raw: "hit the wall" in raw and not row["is_excerpt"]),
+    "raw: VOA caption under a video or audio player stored as a paragraph": (
+        {"voice-of-america"}, _raw_labels_as_text(MEDIA_CAPTION)),
+    "raw: nei.st copy of a chart's title/subtitle/source (chart__…) stored as a paragraph": (
+        NEIST_OUTLETS | {"nei-st"}, _raw_labels_as_text(CHART_LABEL)),
+    "raw: WordPress card of another post (CDT导览 | …) stored as a paragraph": (
+        {outlet.slug for outlet in OUTLETS}, _raw_labels_as_text(EMBEDDED_POST_CARD)),
     "raw: published after the mirror captured the page (a local clock read as UTC)": (
         {"lianhe-zaobao", "rti"}, _published_after_capture),
 }

@@ -10,9 +10,12 @@ Bare institution names and their rules come from institutions.yml.
 from __future__ import annotations
 
 import csv
+import functools
+import itertools
 import json
 import math
 import sqlite3
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +87,9 @@ def load_gazetteer(data_dir: Path) -> Gazetteer:
     outlets_file = data_dir / "outlets.yml"
     place_rules, places, divisions = _load_places(data_dir, rules)
     organizations = _load_organizations(data_dir / "organizations.yml")
-    countries = [Division("country", [normalize(place.name_zh)], "", place.name, place.country_code or "")
+    countries = [Division("country", list(dict.fromkeys(normalize(name) for name in place.all_names()
+                                                        if all(map(is_cjk, name)))),
+                          "", place.name, place.country_code or "")
                  for place in places.values() if place.category == "country" and place.name_zh]
     families = _load_families(data_dir / "organization_families.yml", divisions + countries, organizations)
     return Gazetteer(
@@ -260,6 +265,9 @@ class Division:
     short: str  # 陕西, 武汉 (provinces and prefectures); empty for the county level
     english: str  # the gazetteer's own place's name when there is one
     country: str
+    more: dict[str, list[str]] = field(default_factory=dict)  # the other placeholders' forms: a
+    # country's {short} 美, {lead} 美 and {capital} 华盛顿; a consulate's {sender} 美国, 美 and {bare}
+    labels: dict[str, str] = field(default_factory=dict)  # the other English placeholders: {sender}
 
 
 def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list[Division]]:
@@ -297,24 +305,84 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
 
 def _load_families(path: Path, divisions: list[Division], curated: list[Entity]) -> list[Entity]:
     """The organizations of organization_families.yml: each family's templates filled in for every
-    division of its levels and country (CN unless it says; "any" for the countries), except where a
-    curated organization or an earlier division has one of the names (武汉市卫健委 is organizations.yml's)."""
-    taken = {normalize(name) for entity in curated for name in entity.all_names()}
+    division of its levels and country (CN unless it says; "any" for the countries, `only` some of them,
+    never those of `except`), and for every consulate the file lists. A family's organization that shares
+    a name with one curated organization adds its other names to it (中国驻美大使馆 to the curated
+    embassy); one that shares a name with an earlier division's, or with several, is left out."""
+    data = _read_yaml(path)
+    owners: dict[str, int] = {}  # name -> its curated organization's place in `curated`; -1: generated
+    for number, entity in enumerate(curated):
+        for name in map(normalize, entity.all_names()):
+            owners[name] = -1 if owners.get(name, number) != number else number
+    divisions = [*_with_country_forms(divisions, data.get("country_forms") or {}),
+                 *_consulates(data.get("consulates") or [], divisions)]
     found: list[Entity] = []
-    for family in _read_yaml(path).get("families", []):
+    made: dict[tuple[str, int], int] = {}  # (English name, division) -> its owner as in `owners`, or -2 -
+    # its place in `found`: two families' names of one organization (Taiwan's offices) make one
+    for family in data.get("families", []):
         levels = set(family["levels"])
         for division in divisions:
-            if division.kind not in levels or family.get("country", "CN") not in (division.country, "any"):
+            if (division.kind not in levels or family.get("country", "CN") not in (division.country, "any")
+                    or division.country not in family.get("only", [division.country])
+                    or division.country in family.get("except", [])):
                 continue
-            names = [template.format(full=full, short=division.short)
-                     for template in family["zh"] for full in division.forms
-                     if division.short or "{short}" not in template]
-            names = list(dict.fromkeys(names))
-            if taken.intersection(map(normalize, names)):
-                continue  # a curated organization's, or an earlier division's (嘉义县, 嘉义市: 嘉义地院)
-            taken.update(map(normalize, names))
-            found.append(Entity(name=family["name"].format(en=division.english), name_zh=names[0],
-                                aliases=names[1:], category=family["kind"], country_code=division.country))
+            names = list(dict.fromkeys(normalize(name) for template in family["zh"]
+                                       for name in _fill(template, division)))
+            english = family["name"].format(en=division.english, **division.labels)
+            shared = {owners[name] for name in names if name in owners}
+            key = (english, id(division))
+            if key in made:
+                shared = {made[key]}
+            if shared:
+                if len(shared) == 1 and (owner := shared.pop()) != -1:  # a curated or made one's other names
+                    entity = curated[owner] if owner >= 0 else found[-owner - 2]
+                    entity.aliases += [name for name in names
+                                       if name not in owners and name != entity.name_zh]
+                    owners.update((name, owners.get(name, owner)) for name in names)
+                    made[key] = owner
+                continue  # an earlier division's, or several (嘉义县, 嘉义市: 嘉义地院)
+            owners.update(dict.fromkeys(names, -1))
+            made[key] = -len(found) - 2
+            found.append(Entity(name=english, name_zh=names[0], aliases=names[1:], category=family["kind"],
+                                country_code=family.get("sender", division.country)))
+    return found
+
+
+def _fill(template: str, division: Division) -> list[str]:
+    """Every expansion of a family's template for a division: each placeholder takes each of its forms."""
+    forms = {"full": division.forms, "short": [division.short] if division.short else [], **division.more}
+    keys = _placeholders(template)
+    return [template.format(**dict(zip(keys, values, strict=True)))
+            for values in itertools.product(*(forms.get(key, []) for key in keys))]
+
+
+@functools.cache
+def _placeholders(template: str) -> tuple[str, ...]:
+    """A template's placeholders, each once (parsed once per template, not once per division)."""
+    return tuple(dict.fromkeys(key for _, key, _, _ in string.Formatter().parse(template) if key))
+
+
+def _with_country_forms(divisions: list[Division], forms: dict[str, dict]) -> list[Division]:
+    """The countries take their short forms and capitals from the families file (美, 华盛顿)."""
+    for division in divisions:
+        if division.kind == "country" and division.country in forms:
+            division.more = {key: [normalize(value) for value in values]
+                             for key, values in forms[division.country].items()}
+    return divisions
+
+
+def _consulates(entries: list[dict], divisions: list[Division]) -> list[Division]:
+    """The consulates of the families file as divisions of level consulate: {full} is the city's forms,
+    {sender} the sending country's Chinese names and leading short forms (美), {bare} empty when the
+    corpus names the consulate without its country (驻休斯敦总领馆) and nothing otherwise."""
+    countries = {division.country: division for division in divisions if division.kind == "country"}
+    found = []
+    for entry in entries:
+        sender = countries[entry["sender"]]
+        found.append(Division("consulate", [normalize(city) for city in entry["city"]], "", entry["en"],
+                              entry["sender"], more={"sender": sender.forms + sender.more.get("lead", []),
+                                                   "bare": [""] if entry.get("bare") else []},
+                              labels={"sender": sender.english}))
     return found
 
 

@@ -454,6 +454,9 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("香港大学亚洲全球研究所的学者", "places", "asia", None),
     ("感染蒙古族牧民的疫情", "places", "mongolia", None),
     ("16日共计新增病例20例", "organizations", "communist-party-of-japan", None),
+    ("27日共新增确诊68例", "organizations", "communist-party-of-japan", None),  # seed 4848's audits
+    ("排除中国电信巨头华为", "organizations", "china-telecom", "huawei"),
+    ("威斯康辛州的病故人数打破全州单日纪录", "places", "jeonju", "wisconsin"),
     ("自由市场经济", "places", "freetown", None),
     ("日本海上保安厅发现船只", "places", "sea-of-japan", None),
     ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",

@@ -44,8 +44,8 @@ PATTERN_KINDS = (
     "inline_noise",
 )
 SELECTOR_KINDS = (
-    "noise", "image_noise", "noise_containers", "time_elements", "related_lists", "gallery_captions",
-    "excerpt_barriers",
+    "media_captions", "noise", "image_noise", "noise_containers", "time_elements", "related_lists",
+    "gallery_captions", "excerpt_barriers",
 )
 
 
@@ -99,6 +99,7 @@ class OutletRules:
 
     zone: ZoneInfo | None
     byline_zone: ZoneInfo | None  # the zone unmarked byline times are written in, when not the outlet's own
+    media_captions: str | None  # captions of a video or audio clip, read before the players leave
     noise: str
     image_noise: str | None
     noise_containers: tuple[tuple[str, str], ...]
@@ -173,6 +174,7 @@ class FeedMirrorRules:
         return OutletRules(
             zone=ZoneInfo(zones[0]) if zones else None,
             byline_zone=ZoneInfo(written[0]) if written else None,
+            media_captions=", ".join(rule["selector"] for rule in self._for("media_captions", slug)) or None,
             noise=", ".join(rule["selector"] for rule in self._for("noise", slug)),
             image_noise=", ".join(rule["selector"] for rule in self._for("image_noise", slug)) or None,
             noise_containers=tuple(

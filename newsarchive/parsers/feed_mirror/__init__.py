@@ -189,6 +189,8 @@ def _read_page(html: str, url: str | None, rules: OutletRules, outlets: OutletDi
     root = parse_html(html).body
     if root is None:
         raise ParseError("no HTML body after the feed-mirror header")
+    if rules.media_captions:  # found by the player they caption, so before the players leave as noise
+        drop_nodes(root, rules.media_captions)
     drop_nodes(root, NOISE_TAGS)
     heading = first_text(root, "h1")
     summary = first_text(root, SUMMARY_SELECTOR)
