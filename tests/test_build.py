@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import shutil
 import sqlite3
@@ -202,6 +203,7 @@ def test_fresh_builds_give_the_same_ids_and_slugs(corpus: Path, tmp_path: Path) 
     build([corpus], two, jobs=2, progress=False)
     sql = "SELECT id, slug, title FROM articles ORDER BY id"
     assert rows(one, sql) == rows(two, sql)
+    assert gc.get_freeze_count() == 0  # the objects frozen while the workers ran are collected again
 
 
 def test_a_full_build_leaves_the_search_index_merging_as_usual(corpus: Path, tmp_path: Path) -> None:
