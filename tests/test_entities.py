@@ -457,6 +457,14 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("27日共新增确诊68例", "organizations", "communist-party-of-japan", None),  # seed 4848's audits
     ("排除中国电信巨头华为", "organizations", "china-telecom", "huawei"),
     ("威斯康辛州的病故人数打破全州单日纪录", "places", "jeonju", "wisconsin"),
+    # Sixth link audit (seed 4949) and the fifth recall audit: carriers, a firm named after an ocean, a
+    # capital running into Dublin, a Canadian province, another country's security department.
+    ("两艘航母‘尼米兹’号和‘里根’号在南海演习", "people", "ronald-reagan", None),
+    ("山东号航空母舰停在大连", "places", "shandong", None),
+    ("泛大西洋投资集团等投资者", "places", "atlantic-ocean", None),
+    ("德国首都柏林有三万人示威", "places", "dublin", "berlin"),
+    ("加拿大不列颠哥伦比亚省高等法院开庭", "places", "colombia", "british-columbia"),
+    ("美国司法部国家安全部门负责人说", "organizations", "ministry-of-state-security", None),
     ("自由市场经济", "places", "freetown", None),
     ("日本海上保安厅发现船只", "places", "sea-of-japan", None),
     ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
