@@ -415,8 +415,9 @@ class Matcher:
         if english and not self._stands_alone(text, hit, check_before=not titled):
             return
         if not english and (_runs_into_a_dotted_name(text, hit.end) or text.startswith("-", hit.end + 1)
-                            or _after_a_dotted_name(text, hit.start)):
-            return  # 克里斯蒂安·埃斯特罗斯, 摩根-奥塔格斯, 丹·哈里斯: part of someone else's name
+                            or _after_a_dotted_name(text, hit.start)
+                            or self._joined_to_unknown(text, hit.end)):
+            return  # 克里斯蒂安·埃斯特罗斯, 摩根-奥塔格斯, 丹·哈里斯, 凯利·马格萨门: someone else's name
         if not titled and text[hit.start:hit.end + 1].casefold() in self._title_only:
             return
         everyone = {meaning.slug for meaning in meanings}
@@ -471,7 +472,7 @@ class Matcher:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
             return False
         if meaning.short and (_runs_into_a_dotted_name(text, hit.end) or _after_a_dotted_name(text, hit.start)
-                              or self._hyphenated_with_unknown(text, hit.end)
+                              or self._joined_to_unknown(text, hit.end)
                               or text.endswith(self._someone_elses_roles, 0, hit.start)
                               or self._after_a_namesakes_title(text, hit.start, meaning.slug)
                               or self._someone_else_in_brackets(text, hit, meaning.slug)):
@@ -543,10 +544,10 @@ class Matcher:
         titles = self._namesakes_titles.get(slug)
         return bool(titles) and text[max(0, start - 12):start].rstrip().endswith(titles)
 
-    def _hyphenated_with_unknown(self, text: str, end: int) -> bool:
-        """哈里斯-布里肯 (a law firm, a double-barrelled name) is not Harris; 拜登-哈里斯 (the ticket)
-        is both."""
-        if not text.startswith("-", end + 1):
+    def _joined_to_unknown(self, text: str, end: int) -> bool:
+        """哈里斯-布里肯 (a law firm, a double-barrelled name) is not Harris, nor 埃尔多安·塞蒂诺克 (a sailor
+        whose given name it is) Erdoğan; 拜登 in 拜登-哈里斯 or 拜登·哈里斯 (the ticket) is Biden."""
+        if not text.startswith(("-", NAME_DOT), end + 1):
             return False
         run = CJK_RUN.match(text, end + 2)
         after = run.group() if run else ""

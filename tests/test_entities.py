@@ -465,6 +465,10 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("德国首都柏林有三万人示威", "places", "dublin", "berlin"),
     ("加拿大不列颠哥伦比亚省高等法院开庭", "places", "colombia", "british-columbia"),
     ("美国司法部国家安全部门负责人说", "organizations", "ministry-of-state-security", None),
+    # Seventh link audit (seed 5050): a name followed by a name dot and an unknown name is the given name of
+    # someone else.
+    ("遇难水手埃尔多安·塞蒂诺克的家人说", "people", "recep-tayyip-erdogan", None),
+    ("国防部亚太事务助理副部长凯利·马格萨门说", "people", "mike-kelly", None),
     ("自由市场经济", "places", "freetown", None),
     ("日本海上保安厅发现船只", "places", "sea-of-japan", None),
     ("（中央社记者游凯翔台北28日电）中科院今天试射飞弹。", "organizations", "chinese-academy-of-sciences",
@@ -512,6 +516,11 @@ def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, ri
     assert wrong not in linked, (text, dict(linked))
     if right:
         assert right in linked, (text, dict(linked))
+
+
+def test_a_name_dot_before_a_known_name_keeps_the_name(real_matcher: Matcher) -> None:
+    linked = real_matcher.analyse("", None, "拜登·哈里斯团队公布了名单", None).counts()["people"]
+    assert "joe-biden" in linked
 
 
 @pytest.mark.parametrize(("text", "kind", "slug"), [
