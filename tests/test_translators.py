@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,14 +13,18 @@ import pytest
 from conftest import REPO, SiteClient, site_datasette
 from selectolax.lexbor import LexborHTMLParser
 
+from newsarchive.build import build as build_archive
+
 FIXTURES = REPO / "tests" / "fixtures" / "feed_mirror"
 # A CNA foreign-wire story credited only to its translators, and a NYT story with a translator's line.
 INPUTS = ("cna_wire_translator.md", "nyt_closing_bios.md")
 
 
 def build(folder: Path, db: Path) -> None:
-    subprocess.run([sys.executable, "build_db.py", str(folder), "--db", str(db), "--quiet"],
-                   cwd=REPO, check=True, capture_output=True)
+    # In-process: the loaded gazetteer is shared with the process's other builds (the command line's own
+    # tests are in test_build.py).
+    report = build_archive([folder], db, jobs=1, progress=False)
+    assert report.integrity == "ok"
 
 
 @pytest.fixture(scope="module")
