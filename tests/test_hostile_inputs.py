@@ -186,6 +186,9 @@ SURROGATE_TITLE = ('---\ntitle: "\\ud800 lone surrogate"\nfrom: https://hostile.
 DIGEST_HEAD = "Channel\n\nReuters-Title\n\nMarch 3, 2024   1 min   9 words\n\n"
 DIGEST_YEAR_ONE = DIGEST_HEAD + "0001-01-01T00:00:00+05:00\n\nBody.\n"
 DIGEST_YEAR_ZERO = DIGEST_HEAD + "0000-00-00T00:00:00Z\n\nBody.\n"
+# A long run of spaces in a digest line: the caption patterns backtracked over it in quadratic time.
+DIGEST_LONG_SPACES = (DIGEST_HEAD + "2024-03-03T00:00:00Z\n\nBody names Beijing" + " " * 200_000
+                      + "and ends.\n")
 BROKEN_IMAGE_URL = ("[t](https://hostile.example/i)\n------\n<p>Body text.</p><img src='https://[broken/x.jpg'>\n")
 
 
@@ -193,6 +196,7 @@ BROKEN_IMAGE_URL = ("[t](https://hostile.example/i)\n------\n<p>Body text.</p><i
 @example(SURROGATE_TITLE)
 @example(DIGEST_YEAR_ONE)
 @example(DIGEST_YEAR_ZERO)
+@example(DIGEST_LONG_SPACES)
 @given(text=st.one_of(feed_mirror_text(), digest_text(), republished_text(), st.text(max_size=2000)))
 def test_parsers_only_raise_parse_error_on_format_shaped_text(text: str) -> None:
     check_parse(text)

@@ -39,6 +39,9 @@ CAPTION_STYLES = (
     re.compile(r"(?P<caption>.*\S)\s*\((?P<credit>[^()]{1,60}/[^()]{1,60})\)"),
 )
 MAX_CREDIT_WORDS = 10
+# Captions are sentences, not pages: longer lines are not tried, since the first style's lazy caption
+# and whitespace backtrack over a long run of spaces in quadratic time (a 200 KB line took 40 s).
+MAX_CAPTION_LINE = 1000
 WORD = re.compile(r"[^\W\d_]+")
 ASCII_WORD = re.compile(r"[A-Za-z]+")
 
@@ -142,6 +145,8 @@ def _body(lines: list[str], boilerplate: tuple[re.Pattern[str], ...]) -> tuple[l
 
 def caption_image(line: str) -> Image | None:
     """The photo caption and credit on this line, if it is one."""
+    if len(line) > MAX_CAPTION_LINE:
+        return None
     for style in CAPTION_STYLES:
         match = style.fullmatch(line)
         if match and len(match["credit"].split()) <= MAX_CREDIT_WORDS:
