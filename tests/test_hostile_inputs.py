@@ -174,7 +174,12 @@ def test_pipeline_survives_random_and_mutated_bytes(pipeline, writer, data: byte
     check_pipeline(pipeline, writer, data)
 
 
+# Deep markup ending in a tag left open over a long text: the tag pattern backtracked in quadratic time.
+DEEP_OPEN_TAG = b"<div>" * 2500 + b"<p>text</p><a" + b"a" * 200_000
+
+
 @PROPERTY
+@example(DEEP_OPEN_TAG)
 @given(data=st.one_of(st.binary(max_size=2000), mutated_seed()))
 def test_parsers_only_raise_parse_error_on_mutated_files(data: bytes) -> None:
     check_parse(_decoded(data))
