@@ -194,6 +194,9 @@ DIGEST_YEAR_ZERO = DIGEST_HEAD + "0000-00-00T00:00:00Z\n\nBody.\n"
 # A long run of spaces in a digest line: the caption patterns backtracked over it in quadratic time.
 DIGEST_LONG_SPACES = (DIGEST_HEAD + "2024-03-03T00:00:00Z\n\nBody names Beijing" + " " * 200_000
                       + "and ends.\n")
+# A link whose text is a long run of spaces: the '...more' pattern backtracked over it in quadratic time.
+SPACE_LINK = ("[t](https://hostile.example/m)\n------\n<p>Body text.</p><a href='https://hostile.example/m'>"
+              + " " * 200_000 + "x</a>\n")
 BROKEN_IMAGE_URL = ("[t](https://hostile.example/i)\n------\n<p>Body text.</p><img src='https://[broken/x.jpg'>\n")
 
 
@@ -202,6 +205,7 @@ BROKEN_IMAGE_URL = ("[t](https://hostile.example/i)\n------\n<p>Body text.</p><i
 @example(DIGEST_YEAR_ONE)
 @example(DIGEST_YEAR_ZERO)
 @example(DIGEST_LONG_SPACES)
+@example(SPACE_LINK)
 @given(text=st.one_of(feed_mirror_text(), digest_text(), republished_text(), st.text(max_size=2000)))
 def test_parsers_only_raise_parse_error_on_format_shaped_text(text: str) -> None:
     check_parse(text)
