@@ -23,7 +23,27 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
+from newsarchive.entities import Gazetteer, Matcher, load_gazetteer
+from newsarchive.ingest import Pipeline
+
 REPO = Path(__file__).resolve().parents[1]
+
+
+# The repository's gazetteer takes seconds to load and to compile into a matcher: the tests that use the
+# real one share one per test process.
+@pytest.fixture(scope="session")
+def real_gazetteer() -> Gazetteer:
+    return load_gazetteer(REPO / "data")
+
+
+@pytest.fixture(scope="session")
+def real_matcher(real_gazetteer: Gazetteer) -> Matcher:
+    return Matcher(real_gazetteer)
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(real_gazetteer: Gazetteer) -> Pipeline:
+    return Pipeline(real_gazetteer)
 SERVER_START_TIMEOUT_S = 30
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsarchive.entities import Matcher, load_gazetteer
+from newsarchive.entities import Matcher
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher(load_gazetteer(DATA))
+def matcher(real_matcher: Matcher) -> Matcher:
+    return real_matcher
 
 
 def linked(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:

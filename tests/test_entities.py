@@ -380,13 +380,6 @@ def _golden() -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["articles"]
 
 
-@pytest.fixture(scope="module")
-def real_matcher() -> Matcher:
-    if not (DATA / "people.yml").exists():
-        pytest.skip("data/people.yml not written yet")
-    return Matcher(load_gazetteer(DATA))
-
-
 @pytest.mark.parametrize("index", range(5))
 def test_golden_seed_entities(index: int, real_matcher: Matcher) -> None:
     from newsarchive.parsers import parse

@@ -178,13 +178,6 @@ def test_bare_names_point_at_organizations_of_their_country(institutions: dict,
         assert name in institutions["bare_names"], title
 
 
-@pytest.fixture(scope="module")
-def real_matcher():
-    from newsarchive.entities import Matcher, load_gazetteer
-
-    return Matcher(load_gazetteer(DATA_DIR))
-
-
 def test_institution_examples(institutions: dict, real_matcher) -> None:
     """Each example of data/institutions.yml, as the start of an article, links its bare names so."""
     for example in institutions["examples"]:

@@ -132,8 +132,8 @@ def republished_text(draw) -> str:
 # --- properties ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline(entities.load_gazetteer(DEFAULT_DATA_DIR))
+def pipeline(real_pipeline: Pipeline) -> Pipeline:
+    return real_pipeline
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,14 @@ the whole name, not as the country or city inside it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from newsarchive.entities import Matcher, load_gazetteer
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from newsarchive.entities import Matcher
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher(load_gazetteer(DATA))
+def matcher(real_matcher: Matcher) -> Matcher:
+    return real_matcher
 
 
 def organizations(matcher: Matcher, text: str) -> dict[str, str]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 from feed_pages import page
 
-from newsarchive import entities
-from newsarchive.build import DEFAULT_DATA_DIR
 from newsarchive.ingest import Pipeline
 from newsarchive.inputs import InputFile
 from newsarchive.model import ParseError
@@ -41,8 +39,9 @@ def test_dw_gallery_captions_on_the_line_after_each_picture_belong_to_the_pictur
         "渡轮复航：每半小时一班，乘客明显增多。", "码头重开：工人回来了，集装箱又堆满了码头。"]
 
 
-def test_a_photo_is_a_stub_but_a_gallery_whose_captions_tell_the_story_is_not() -> None:
-    pipeline = Pipeline(entities.load_gazetteer(DEFAULT_DATA_DIR))
+def test_a_photo_is_a_stub_but_a_gallery_whose_captions_tell_the_story_is_not(
+        real_pipeline: Pipeline) -> None:
+    pipeline = real_pipeline
 
     def stored(url: str, html: str, title: str) -> bool:
         text = f"<!--1600000000000-->\n[{title}]({url})\n------\n<div>{html}</div>"

@@ -3,18 +3,14 @@ the one person whose country and role fit (name_rules.yml title_roles_zh), or no
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from newsarchive.entities import Matcher, load_gazetteer
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from newsarchive.entities import Matcher
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher(load_gazetteer(DATA))
+def matcher(real_matcher: Matcher) -> Matcher:
+    return real_matcher
 
 
 def people(matcher: Matcher, text: str) -> list[str]:
