@@ -303,6 +303,9 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
     return added, divisions
 
 
+TAKEN = -1  # a family's name that no other family's organization may join: generated, or several owners
+
+
 def _load_families(path: Path, divisions: list[Division], curated: list[Entity]) -> list[Entity]:
     """The organizations of organization_families.yml: each family's templates filled in for every
     division of its levels and country (CN unless it says; "any" for the countries, `only` some of them,
@@ -310,15 +313,15 @@ def _load_families(path: Path, divisions: list[Division], curated: list[Entity])
     a name with one curated organization adds its other names to it (中国驻美大使馆 to the curated
     embassy); one that shares a name with an earlier division's, or with several, is left out."""
     data = _read_yaml(path)
-    owners: dict[str, int] = {}  # name -> its curated organization's place in `curated`; -1: generated
-    for number, entity in enumerate(curated):
+    known = list(curated)  # the curated organizations, then the generated ones
+    owners: dict[str, int] = {}  # name -> the place in `known` of the organization it may join, or TAKEN
+    for number, entity in enumerate(known):
         for name in map(normalize, entity.all_names()):
-            owners[name] = -1 if owners.get(name, number) != number else number
+            owners[name] = TAKEN if owners.get(name, number) != number else number
     divisions = [*_with_country_forms(divisions, data.get("country_forms") or {}),
                  *_consulates(data.get("consulates") or [], divisions)]
-    found: list[Entity] = []
-    made: dict[tuple[str, int], int] = {}  # (English name, division) -> its owner as in `owners`, or -2 -
-    # its place in `found`: two families' names of one organization (Taiwan's offices) make one
+    made: dict[tuple[str, int], int] = {}  # (English name, division) -> its place in `known`: two
+    # families' names of one organization (Taiwan's offices) make one
     for family in data.get("families", []):
         levels = set(family["levels"])
         for division in divisions:
@@ -334,18 +337,18 @@ def _load_families(path: Path, divisions: list[Division], curated: list[Entity])
             if key in made:
                 shared = {made[key]}
             if shared:
-                if len(shared) == 1 and (owner := shared.pop()) != -1:  # a curated or made one's other names
-                    entity = curated[owner] if owner >= 0 else found[-owner - 2]
+                if len(shared) == 1 and (owner := shared.pop()) != TAKEN:  # a curated or made one's names
+                    entity = known[owner]
                     entity.aliases += [name for name in names
                                        if name not in owners and name != entity.name_zh]
                     owners.update((name, owners.get(name, owner)) for name in names)
                     made[key] = owner
                 continue  # an earlier division's, or several (嘉义县, 嘉义市: 嘉义地院)
-            owners.update(dict.fromkeys(names, -1))
-            made[key] = -len(found) - 2
-            found.append(Entity(name=english, name_zh=names[0], aliases=names[1:], category=family["kind"],
+            owners.update(dict.fromkeys(names, TAKEN))
+            made[key] = len(known)
+            known.append(Entity(name=english, name_zh=names[0], aliases=names[1:], category=family["kind"],
                                 country_code=family.get("sender", division.country)))
-    return found
+    return known[len(curated):]
 
 
 def _fill(template: str, division: Division) -> list[str]:
