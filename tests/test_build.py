@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsarchive import entities, workers
-from newsarchive.build import DEFAULT_DATA_DIR, BuildError, build
+from newsarchive import workers
+from newsarchive.build import BuildError, build
 from newsarchive.ingest import Pipeline
 from newsarchive.inputs import InputFile
 
@@ -139,14 +139,14 @@ def test_a_symlinked_database_is_written_through_and_locked_at_its_real_path(cor
     assert not list(tmp_path.glob(".link.db*"))
 
 
-def test_workers_return_every_result_in_input_order(monkeypatch) -> None:
+def test_workers_return_every_result_in_input_order(monkeypatch, real_pipeline: Pipeline) -> None:
     """Small chunks and a short read-ahead: many round trips, still every file once, in order."""
     monkeypatch.setattr(workers, "CHUNK_FILES", 3)
     monkeypatch.setattr(workers, "CHUNKS_PER_WORKER", 1)
     files = [InputFile("in", f"{n:03d}.md", feed_mirror(f"第{n}篇", f"正文{n}。", slug=str(n)).encode())
              for n in range(40)]
     files[5] = InputFile("in", "005.md", None, "a named pipe", skipped=True)
-    pipeline = Pipeline(entities.load_gazetteer(DEFAULT_DATA_DIR))
+    pipeline = real_pipeline
     with open(os.devnull) as lock, workers.processing(iter(files), pipeline, 2, lock.fileno()) as results:
         processed = list(results)  # (workers close their copy of the lock)
     assert [item.path for item in processed] == [item.path for item in files]

@@ -69,8 +69,9 @@ def make_datasette(db: Path) -> Datasette:
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory) -> Datasette:
-    db = build_fixture_db(tmp_path_factory.mktemp("datasette") / "archive.db", ARTICLES + FILLERS)
+def ds(tmp_path_factory, real_gazetteer) -> Datasette:
+    db = build_fixture_db(tmp_path_factory.mktemp("datasette") / "archive.db", real_gazetteer,
+                          ARTICLES + FILLERS)
     return make_datasette(db)
 
 

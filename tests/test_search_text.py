@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsarchive import schema
 from newsarchive.build import DEFAULT_DATA_DIR
-from newsarchive.entities import load_gazetteer, write_gazetteer
+from newsarchive.entities import Gazetteer, write_gazetteer
 from newsarchive.ingest import Pipeline, Processed
 from newsarchive.model import ParsedArticle
 from newsarchive.outlets import load_outlets
@@ -97,9 +97,8 @@ ARTICLES = [
 STDLIB_CONVERTER = Converter(conversion_pairs())
 
 
-def build_fixture_db(path: Path, articles: list[tuple] = ARTICLES) -> Path:
+def build_fixture_db(path: Path, gazetteer: Gazetteer, articles: list[tuple] = ARTICLES) -> Path:
     """The fixture articles stored the way the builder stores parsed files (real pipeline and writer)."""
-    gazetteer = load_gazetteer(DEFAULT_DATA_DIR)
     pipeline = Pipeline(gazetteer)
     conn = sqlite3.connect(path, isolation_level=None)
     schema.create(conn)
@@ -122,8 +121,8 @@ def build_fixture_db(path: Path, articles: list[tuple] = ARTICLES) -> Path:
 
 
 @pytest.fixture(scope="module")
-def conn(tmp_path_factory):
-    db = build_fixture_db(tmp_path_factory.mktemp("search") / "archive.db")
+def conn(tmp_path_factory, real_gazetteer):
+    db = build_fixture_db(tmp_path_factory.mktemp("search") / "archive.db", real_gazetteer)
     connection = sqlite3.connect(db)
     yield connection
     connection.close()
