@@ -290,6 +290,8 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
     unsafe = {form for entry in entries if entry["kind"] in ("province", "municipality", "prefecture")
               for form in (entry.get("short"), normalize(entry["name_zh"]).removesuffix("市")) if form}
     unsafe |= {stem for stem, count in stems.items() if count > 1}  # two divisions' (五华区, 五华县)
+    # a prefecture whose short name is a province's has none (海南藏族自治州: 海南中院 is Hainan's)
+    provincial = {entry.get("short") for entry in entries if entry["kind"] in ("province", "municipality")}
     for entry in entries:
         division = _entity(entry, category=entry["kind"], latitude=entry["latitude"],
                            longitude=entry["longitude"], country_code=entry["country_code"])
@@ -305,8 +307,10 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
             added.append(division)
         # Taiwan's cities and counties by their own English (Kinmen County, Chiayi City), not the place's
         english = division.name if (upper and entry["country_code"] == "TW") or not near else near[0].name
+        short = entry.get("short") or ""
+        short = "" if entry["kind"] == "prefecture" and short in provincial else short
         divisions.append(Division(entry["kind"], [full, *map(normalize, division.aliases)],
-                                  entry.get("short") or "", english, entry["country_code"],
+                                  short, english, entry["country_code"],
                                   more=_county_forms(entry, full, names, near, unsafe)))
     return added, divisions
 

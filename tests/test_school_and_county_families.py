@@ -56,3 +56,10 @@ def test_missions_to_the_united_nations(matcher: Matcher) -> None:
     assert found == {
         "中国常驻联合国代表团": "organizations: Permanent Mission of China to the United Nations",
         "美国驻日内瓦代表团": "organizations: Permanent Mission of United States in Geneva"}
+
+
+def test_a_prefecture_named_like_a_province_has_no_short_name(matcher: Matcher) -> None:
+    # 海南 is Qinghai's 海南藏族自治州 too: 海南中级人民法院 is never that prefecture's court
+    found = linked(matcher, "他进入海南中级人民法院工作。武汉中级法院宣判。")
+    assert "Qinghai" not in " ".join(found.values())
+    assert found["武汉中级法院"] == "organizations: Wuhan Intermediate People's Court"
