@@ -16,6 +16,7 @@ import json
 import math
 import sqlite3
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -260,13 +261,14 @@ class Division:
     """A place of divisions.yml as organization families need it (see data/organization_families.yml)."""
 
     kind: str  # province, municipality, prefecture, district, county, county_city, township, tw_city,
-    # country (the countries of countries.csv)
+    # country (the countries of countries.csv), consulate, university (curated organizations: 马里兰大学)
     forms: list[str]  # full names: 陕西省; 广西壮族自治区, 广西自治区
     short: str  # 陕西, 武汉 (provinces and prefectures); empty for the county level
     english: str  # the gazetteer's own place's name when there is one
     country: str
     more: dict[str, list[str]] = field(default_factory=dict)  # the other placeholders' forms: a
-    # country's {short} 美, {lead} 美 and {capital} 华盛顿; a consulate's {sender} 美国, 美 and {bare}
+    # country's {short} 美, {lead} 美 and {capital} 华盛顿; a consulate's {sender} 美国, 美 and {bare};
+    # a district's {stem} 盐田 and {parent} 深圳市, 深圳
     labels: dict[str, str] = field(default_factory=dict)  # the other English placeholders: {sender}
 
 
@@ -283,7 +285,14 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
             names.setdefault(normalize(name), []).append(place)
     added: list[Entity] = []
     divisions: list[Division] = []
-    for entry in _read_entries(path):
+    entries = _read_entries(path)
+    stems = Counter(_stem(normalize(entry["name_zh"])) for entry in entries if entry["kind"] in COUNTY_LEVEL)
+    unsafe = {form for entry in entries if entry["kind"] in ("province", "municipality", "prefecture")
+              for form in (entry.get("short"), normalize(entry["name_zh"]).removesuffix("市")) if form}
+    unsafe |= {stem for stem, count in stems.items() if count > 1}  # two divisions' (五华区, 五华县)
+    # a prefecture whose short name is a province's has none (海南藏族自治州: 海南中院 is Hainan's)
+    provincial = {entry.get("short") for entry in entries if entry["kind"] in ("province", "municipality")}
+    for entry in entries:
         division = _entity(entry, category=entry["kind"], latitude=entry["latitude"],
                            longitude=entry["longitude"], country_code=entry["country_code"])
         full = normalize(division.name_zh or "")
@@ -298,9 +307,38 @@ def _load_divisions(path: Path, known: list[Entity]) -> tuple[list[Entity], list
             added.append(division)
         # Taiwan's cities and counties by their own English (Kinmen County, Chiayi City), not the place's
         english = division.name if (upper and entry["country_code"] == "TW") or not near else near[0].name
+        short = entry.get("short") or ""
+        short = "" if entry["kind"] == "prefecture" and short in provincial else short
         divisions.append(Division(entry["kind"], [full, *map(normalize, division.aliases)],
-                                  entry.get("short") or "", english, entry["country_code"]))
+                                  short, english, entry["country_code"],
+                                  more=_county_forms(entry, full, names, near, unsafe)))
     return added, divisions
+
+
+COUNTY_LEVEL = ("district", "county", "county_city")
+
+
+def _stem(full: str) -> str:
+    """A county-level name without its last character or 新区 (盐田区 -> 盐田, 浦东新区 -> 浦东)."""
+    stem = full.removesuffix("新区")
+    return stem[:-1] if stem == full else stem
+
+
+def _county_forms(entry: dict, full: str, names: dict[str, list[Entity]], near: list[Entity],
+                  unsafe: set[str]) -> dict[str, list[str]]:
+    """A county-level division's {stem} (盐田 of 盐田区, 浦东 of 浦东新区, 瓦房店 of 瓦房店市) and
+    {parent}, its city by full and short name (深圳市, 深圳): the forms police branches, courts and
+    detention centres are named by (深圳市公安局盐田分局, 盐田看守所). No stem that is a province's or
+    prefecture's name (白银 of 白银区, 岳阳 of 岳阳县), two divisions' (五华) or another place's (a
+    county's stem is never the place itself: 岳阳县 is not the city 岳阳)."""
+    if entry["kind"] not in COUNTY_LEVEL:
+        return {}
+    city = normalize((entry.get("parent") or [""])[0])
+    stem = _stem(full)
+    itself = near[0] if near and entry["kind"] != "county" else None
+    others = [place for place in names.get(stem, []) if place is not itself] if stem not in unsafe else [stem]
+    parent = [city, city.removesuffix("市")] if city.endswith("市") and len(city) > 2 else []
+    return {"stem": [stem] if len(stem) >= 2 and not others else [], "parent": parent}
 
 
 TAKEN = -1  # a family's name that no other family's organization may join: generated, or several owners
@@ -318,8 +356,12 @@ def _load_families(path: Path, divisions: list[Division], curated: list[Entity])
     for number, entity in enumerate(known):
         for name in map(normalize, entity.all_names()):
             owners[name] = TAKEN if owners.get(name, number) != number else number
+    not_stems = set(data.get("not_stems") or [])
+    for division in divisions:
+        if set(division.more.get("stem", ())) & not_stems:
+            division.more = {**division.more, "stem": []}
     divisions = [*_with_country_forms(divisions, data.get("country_forms") or {}),
-                 *_consulates(data.get("consulates") or [], divisions)]
+                 *_consulates(data.get("consulates") or [], divisions), *_universities(curated)]
     made: dict[tuple[str, int], int] = {}  # (English name, division) -> its place in `known`: two
     # families' names of one organization (Taiwan's offices) make one
     for family in data.get("families", []):
@@ -386,6 +428,17 @@ def _consulates(entries: list[dict], divisions: list[Division]) -> list[Division
                               entry["sender"], more={"sender": sender.forms + sender.more.get("lead", []),
                                                    "bare": [""] if entry.get("bare") else []},
                               labels={"sender": sender.english}))
+    return found
+
+
+def _universities(curated: list[Entity]) -> list[Division]:
+    """The curated universities as divisions of level university, for their schools (马里兰大学医学院):
+    {full} is each of their Chinese names that ends in 大学, the country theirs."""
+    found = []
+    for entity in curated:
+        forms = [name for name in dict.fromkeys(map(normalize, entity.all_names())) if name.endswith("大学")]
+        if forms:
+            found.append(Division("university", forms, "", entity.name, entity.country_code or ""))
     return found
 
 
