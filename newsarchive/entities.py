@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -170,7 +170,7 @@ class Matcher:
                              for title, words in (rules.get("title_roles_zh") or {}).items()}
         self._country_words = _country_words(gazetteer)
         self._longest_country_word = max(map(len, self._country_words), default=0)
-        self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
+        self._credits = [_credit_pattern(entry) for entry in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
                                                    rules.get("candidate_followers_zh", []))
@@ -278,7 +278,7 @@ class Matcher:
         dateline, a byline) is not a citation. `normalized_text`, when given, is normalize() of the
         three joined by line breaks."""
         text = normalized_text or normalize("\n".join((title or "", summary or "", body or "")))
-        credits = self._credit_spans(text)
+        credits = _credit_spans(text, self._credits)
         hits = self._longest_hits(text)
         if credits:
             hits = [hit for hit in hits if not _inside(hit.start, hit.end + 1, credits)]
@@ -287,15 +287,6 @@ class Matcher:
         mentions = [Mention(hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule) for hit in linked]
         taken = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
         return Analysis(text, mentions, self._find_candidates(text, taken + credits))
-
-    def _credit_spans(self, text: str) -> list[tuple[int, int]]:
-        has_slash = "/" in text  # most credit patterns need one; skipping them saves a regex pass or two
-        return [
-            match.span()
-            for pattern in self._credits
-            if has_slash or "/" not in pattern.pattern
-            for match in pattern.finditer(text)
-        ]
 
     def _longest_hits(self, text: str) -> list[_Hit]:
         """Every valid match (on Latin or Chinese word boundaries), then overlapping ones settled."""
@@ -559,6 +550,23 @@ class Matcher:
 
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         return not self.knows(name) and not _overlaps(start, end, taken)
+
+
+def _credit_pattern(entry: str | dict[str, Any]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A credit pattern of name_rules.yml and its clues: a bare pattern, or {pattern, clues}."""
+    if isinstance(entry, str):
+        return re.compile(entry), ()
+    return re.compile(entry["pattern"]), tuple(entry.get("clues") or ())
+
+
+def _credit_spans(text: str, credits: list[tuple[re.Pattern[str], tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """Spans of the photo credits and bylines in the text. A pattern with clues is tried only when the text
+    contains one of them: most texts have no credit, and a substring test costs far less than a regex
+    pass."""
+    return [match.span()
+            for pattern, clues in credits
+            if not clues or any(clue in text for clue in clues)
+            for match in pattern.finditer(text)]
 
 
 def _country_words(gazetteer: Gazetteer) -> dict[str, str]:
