@@ -65,7 +65,9 @@ def body_with_captions(article: ParsedArticle) -> str:
 def _cjk_at(text: str, index: int) -> bool:
     """is_cjk(text[index]), with the common ideographs (U+4E00–U+9FFF, part of CJK_CLASS) decided without
     the regex: it runs for about two characters of every match."""
-    return "\u4e00" <= text[index] <= "\u9fff" or CJK_CHAR.match(text, index) is not None
+    char = text[index]
+    # the rest of CJK_CLASS lies above U+3400: punctuation such as 。 and “ needs no regex
+    return "\u4e00" <= char <= "\u9fff" or (char >= "\u3400" and CJK_CHAR.match(char) is not None)
 
 
 def _is_word_char(char: str) -> bool:
@@ -316,11 +318,10 @@ class Matcher:
         inside = [(key.chinese_start and start and _cjk_at(text, start - 1))
                   or (key.chinese_end and end < last and _cjk_at(text, end + 1)) for start, end, key in found]
         if any(inside):  # these matches touch Chinese text: their ends must be word boundaries
-            checked = list(zip(found, inside, strict=True))
-            spans = [(match[0], match[1] + 1) for match, check in checked if check]
+            spans = [(match[0], match[1] + 1) for match, check in zip(found, inside, strict=True) if check]
             words = self._segmenter.words(text, spans)
             fits, runs_on = words.fits, self._runs_on
-            found = [match for match, check in checked if not check or (
+            found = [match for match, check in zip(found, inside, strict=True) if not check or (
                 fits(match[0], match[1] + 1) and not (match[2].short and runs_on(text, match, words)))]
         chosen: list[_Match] = []
         cluster: list[_Match] = []
