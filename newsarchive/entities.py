@@ -107,6 +107,11 @@ class _Key:
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
 _Match = tuple[int, int, _Key]  # start, end (inclusive), key: a match before it is settled
 _Automaton = tuple[ahocorasick_rs.AhoCorasick, list[_Key]]  # the automaton, and the key of each pattern index
+# The exact-case automaton reads the text as Latin-1 bytes, one byte a character (others as "?"); a pattern
+# index maps to its key, or to None for a name with "?" in that form, whose (name, key) pairs are in the
+# third part.
+_Checked = dict[int, list[tuple[str, _Key]]]
+_Latin1Automaton = tuple[ahocorasick_rs.BytesAhoCorasick, list[_Key | None], _Checked]
 
 
 @dataclass(slots=True)
@@ -162,7 +167,8 @@ class Matcher:
         self._full_name_countries = frozenset(rules.get("full_name_countries", []))
         self._national_codes = frozenset(place.country_code for place in gazetteer.entities["places"].values()
                                          if place.category == "country" and place.country_code)
-        (self._any_case, self._any_case_keys), (self._exact, self._exact_keys) = self._build(gazetteer)
+        (self._any_case, self._any_case_keys), (self._exact, self._exact_keys, self._exact_checked) = \
+            self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
         self._longest_titles_zh = sorted(self._titles_zh, key=len, reverse=True)
@@ -194,7 +200,7 @@ class Matcher:
 
     # --- building ---------------------------------------------------------------------------------
 
-    def _build(self, gazetteer: Gazetteer) -> tuple[_Automaton, _Automaton]:
+    def _build(self, gazetteer: Gazetteer) -> tuple[_Automaton, _Latin1Automaton]:
         keys: Keys = {}
         for slug, names in gazetteer.outlets.items():
             for name in names:
@@ -216,7 +222,7 @@ class Matcher:
         self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         self._any_case_names = frozenset(text for case, text in keys if not case)
         self._exact_names = frozenset(text for case, text in keys if case)
-        return _automaton(keys, exact=False), _automaton(keys, exact=True)
+        return _automaton(keys, exact=False), _latin1_automaton(keys)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
                          name: str) -> None:
@@ -296,10 +302,16 @@ class Matcher:
         found: list[_Match] = []
         add = found.append
         word_char = _is_word_char
-        for automaton, keys, searched in ((self._any_case, self._any_case_keys, fold(text)),
-                                          (self._exact, self._exact_keys, text)):
-            for index, start, stop in find_in(automaton, searched, overlapping=True):
+        exact = self._exact.find_matches_as_indexes(text.encode("latin-1", "replace"), overlapping=True)
+        for keys, matches in ((self._any_case_keys, find_in(self._any_case, fold(text), overlapping=True)),
+                              (self._exact_keys, exact)):
+            for index, start, stop in matches:
                 key = keys[index]
+                if key is None:  # an exact-case name with "?" in its Latin-1 form: is it what the text has?
+                    found_name = text[start:stop]
+                    key = next((key for name, key in self._exact_checked[index] if name == found_name), None)
+                    if key is None:
+                        continue
                 if key.bounded_start and start > 0 and word_char(text[start - 1]):
                     continue
                 if key.bounded_end and stop < size and word_char(text[stop]):
@@ -702,6 +714,21 @@ def _automaton(keys: Keys, exact: bool) -> _Automaton:
     found = sorted((text, key) for (case, text), key in keys.items() if case == exact)
     # The library's default automaton: a DFA would scan a little faster but takes ten times the memory.
     return ahocorasick_rs.AhoCorasick([text for text, _ in found]), [key for _, key in found]
+
+
+def _latin1_automaton(keys: Keys) -> _Latin1Automaton:
+    """The automaton of the exact-case keys (short Latin names and acronyms), over the text encoded as
+    Latin-1 with "?" for every other character: one byte a character, so its offsets are the text's, and a
+    third as many bytes to scan as UTF-8 has for Chinese text. A name with a character beyond Latin-1 (or a
+    "?") has a "?" in that form too, and a match of it is checked against the text."""
+    forms: dict[bytes, list[tuple[str, _Key]]] = {}
+    for (case, text), key in sorted(keys.items()):
+        if case:
+            forms.setdefault(text.encode("latin-1", "replace"), []).append((text, key))
+    patterns = sorted(forms)
+    checked: _Checked = {index: forms[form] for index, form in enumerate(patterns) if b"?" in form}
+    exact = [None if index in checked else forms[form][0][1] for index, form in enumerate(patterns)]
+    return ahocorasick_rs.BytesAhoCorasick(patterns), exact, checked
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
