@@ -291,8 +291,11 @@ class Matcher:
         if credits:
             hits = [hit for hit in hits if not _inside(hit.start, hit.end + 1, credits)]
         self._resolve(text, hits, outlet)
-        linked = [hit for hit in hits if hit.kind and not (hit.kind == "outlets" and hit.slug == outlet)]
-        mentions = [Mention(hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule) for hit in linked]
+        # tuple.__new__ makes the same Mention without the Python-level __new__ of a named tuple (about
+        # forty an article)
+        new = tuple.__new__
+        mentions = [new(Mention, (hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule))
+                    for hit in hits if hit.kind and not (hit.kind == "outlets" and hit.slug == outlet)]
         taken = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
         return Analysis(text, mentions, self._find_candidates(text, taken + credits))
 
@@ -507,9 +510,10 @@ class Matcher:
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an
         institution named after it (明尼苏达大学, 深圳证交所) is not a mention of the place."""
-        after = text[hit.end + 1:hit.end + 6]
-        touches_dot = (hit.start > 0 and text[hit.start - 1] == NAME_DOT) or after.startswith(NAME_DOT)
-        return touches_dot or after.startswith(self._not_place_before)
+        start, after = hit.start, hit.end + 1
+        return ((start > 0 and text[start - 1] == NAME_DOT)
+                or text.startswith(NAME_DOT, after)
+                or text.startswith(self._not_place_before, after, after + 5))  # within five characters
 
     # --- candidates -------------------------------------------------------------------------------
 
