@@ -330,8 +330,12 @@ class Matcher:
             found = [match for match in found
                      if not (match[2].office and text.startswith(self._head_titles, match[1] + 1))]
         last = size - 1
-        inside = [(key.chinese_start and start and _cjk_at(text, start - 1))
-                  or (key.chinese_end and end < last and _cjk_at(text, end + 1)) for start, end, key in found]
+        # (the common ideographs first, without a call)
+        inside = [(key.chinese_start and start
+                   and ("\u4e00" <= text[start - 1] <= "\u9fff" or _cjk_at(text, start - 1)))
+                  or (key.chinese_end and end < last
+                      and ("\u4e00" <= text[end + 1] <= "\u9fff" or _cjk_at(text, end + 1)))
+                  for start, end, key in found]
         if any(inside):  # these matches touch Chinese text: their ends must be word boundaries
             spans = [(match[0], match[1] + 1) for match, check in zip(found, inside, strict=True) if check]
             words = self._segmenter.words(text, spans)
