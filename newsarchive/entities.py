@@ -30,7 +30,7 @@ import ahocorasick_rs
 from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
 from newsarchive.institutions import Resolver
 from newsarchive.model import ParsedArticle
-from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, CJK_RUN, find_in, is_cjk, normalize
+from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, CJK_RUN, is_cjk, normalize
 from newsarchive.wordseg import Segmenter, Words
 
 __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mention", "body_with_captions",
@@ -106,12 +106,11 @@ class _Key:
 
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
 _Match = tuple[int, int, _Key]  # start, end (inclusive), key: a match before it is settled
-_Automaton = tuple[ahocorasick_rs.AhoCorasick, list[_Key]]  # the automaton, and the key of each pattern index
-# The exact-case automaton reads the text as Latin-1 bytes, one byte a character (others as "?"); a pattern
-# index maps to its key, or to None for a name with "?" in that form, whose (name, key) pairs are in the
-# third part.
+# An automaton over encoded names (bytes, a fixed number a character), the key of each pattern index (None
+# where the encoded form stands for more than one name, or for a name the encoding changes), and for those
+# indexes the (name, key) pairs to check against the text.
 _Checked = dict[int, list[tuple[str, _Key]]]
-_Latin1Automaton = tuple[ahocorasick_rs.BytesAhoCorasick, list[_Key | None], _Checked]
+_Automaton = tuple[ahocorasick_rs.BytesAhoCorasick, list[_Key | None], _Checked]
 
 
 @dataclass(slots=True)
@@ -167,8 +166,7 @@ class Matcher:
         self._full_name_countries = frozenset(rules.get("full_name_countries", []))
         self._national_codes = frozenset(place.country_code for place in gazetteer.entities["places"].values()
                                          if place.category == "country" and place.country_code)
-        (self._any_case, self._any_case_keys), (self._exact, self._exact_keys, self._exact_checked) = \
-            self._build(gazetteer)
+        self._any_case, self._exact = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
         self._longest_titles_zh = sorted(self._titles_zh, key=len, reverse=True)
@@ -200,7 +198,7 @@ class Matcher:
 
     # --- building ---------------------------------------------------------------------------------
 
-    def _build(self, gazetteer: Gazetteer) -> tuple[_Automaton, _Latin1Automaton]:
+    def _build(self, gazetteer: Gazetteer) -> tuple[_Automaton, _Automaton]:
         keys: Keys = {}
         for slug, names in gazetteer.outlets.items():
             for name in names:
@@ -222,7 +220,7 @@ class Matcher:
         self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         self._any_case_names = frozenset(text for case, text in keys if not case)
         self._exact_names = frozenset(text for case, text in keys if case)
-        return _automaton(keys, exact=False), _latin1_automaton(keys)
+        return _automaton(keys, False, _utf16), _automaton(keys, True, _latin1)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
                          name: str) -> None:
@@ -305,14 +303,20 @@ class Matcher:
         found: list[_Match] = []
         add = found.append
         word_char = _is_word_char
-        exact = self._exact.find_matches_as_indexes(text.encode("latin-1", "replace"), overlapping=True)
-        for keys, matches in ((self._any_case_keys, find_in(self._any_case, fold(text), overlapping=True)),
-                              (self._exact_keys, exact)):
-            for index, start, stop in matches:
+        folded = fold(text)
+        # names in any case in the lower-cased text, as UTF-16; exact-case ones in the text, as Latin-1
+        scans = ((self._any_case, folded, _utf16(folded), 2), (self._exact, text, _latin1(text), 1))
+        for (automaton, keys, checked), searched, data, width in scans:
+            for index, start, stop in automaton.find_matches_as_indexes(data, overlapping=True):
+                if width == 2:  # bytes to characters
+                    if start & 1:
+                        continue  # a match that starts inside a character
+                    start >>= 1
+                    stop >>= 1
                 key = keys[index]
-                if key is None:  # an exact-case name with "?" in its Latin-1 form: is it what the text has?
-                    found_name = text[start:stop]
-                    key = next((key for name, key in self._exact_checked[index] if name == found_name), None)
+                if key is None:  # its encoded form stands for more than one name: which one is in the text?
+                    found_name = searched[start:stop]
+                    key = next((key for name, key in checked[index] if name == found_name), None)
                     if key is None:
                         continue
                 if key.bounded_start and start > 0 and word_char(text[start - 1]):
@@ -717,26 +721,41 @@ def _case_forms(text: str) -> list[str] | None:
     return sorted({text, text.upper()})
 
 
-def _automaton(keys: Keys, exact: bool) -> _Automaton:
-    """One automaton over the keys of one case mode, and the key of each of its pattern indexes."""
-    found = sorted((text, key) for (case, text), key in keys.items() if case == exact)
-    # The library's default automaton: a DFA would scan a little faster but takes ten times the memory.
-    return ahocorasick_rs.AhoCorasick([text for text, _ in found]), [key for _, key in found]
+def _latin1(text: str) -> bytes:
+    """The text in Latin-1, one byte a character, with "?" for every other character: the form the
+    exact-case names (short Latin names, acronyms) are searched in, a third of the bytes UTF-8 takes for
+    Chinese text."""
+    return text.encode("latin-1", "replace")
 
 
-def _latin1_automaton(keys: Keys) -> _Latin1Automaton:
-    """The automaton of the exact-case keys (short Latin names and acronyms), over the text encoded as
-    Latin-1 with "?" for every other character: one byte a character, so its offsets are the text's, and a
-    third as many bytes to scan as UTF-8 has for Chinese text. A name with a character beyond Latin-1 (or a
-    "?") has a "?" in that form too, and a match of it is checked against the text."""
+def _utf16(text: str) -> bytes:
+    """The text in UTF-16 (little-endian), two bytes a character: the form the other names are searched
+    in (fewer bytes than UTF-8 for Chinese text). A character beyond the BMP, two units in UTF-16, is read
+    as U+FFFD; lone surrogates (broken input) pass as themselves."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) != 2 * len(text):
+        data = _BEYOND_BMP.sub("\ufffd", text).encode("utf-16-le", "surrogatepass")
+    return data
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+# What each encoding writes for a character it cannot hold as itself.
+_MARKS = {_latin1: _latin1("?"), _utf16: _utf16("\ufffd")}
+
+
+def _automaton(keys: Keys, exact: bool, encode: Callable[[str], bytes]) -> _Automaton:
+    """One automaton over the keys of one case mode, encoded (a fixed number of bytes a character, so
+    offsets convert to the text's). An encoded name with the encoding's mark in it may stand for other
+    strings (名 and 字 are both "?" in Latin-1): its matches are checked against the text."""
     forms: dict[bytes, list[tuple[str, _Key]]] = {}
     for (case, text), key in sorted(keys.items()):
-        if case:
-            forms.setdefault(text.encode("latin-1", "replace"), []).append((text, key))
+        if case == exact:
+            forms.setdefault(encode(text), []).append((text, key))
     patterns = sorted(forms)
-    checked: _Checked = {index: forms[form] for index, form in enumerate(patterns) if b"?" in form}
-    exact = [None if index in checked else forms[form][0][1] for index, form in enumerate(patterns)]
-    return ahocorasick_rs.BytesAhoCorasick(patterns), exact, checked
+    checked: _Checked = {index: forms[form] for index, form in enumerate(patterns) if _MARKS[encode] in form}
+    # The library's default automaton: a DFA would scan a little faster but takes ten times the memory.
+    return (ahocorasick_rs.BytesAhoCorasick(patterns),
+            [None if index in checked else forms[form][0][1] for index, form in enumerate(patterns)], checked)
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
