@@ -102,6 +102,9 @@ class _Key:
     # What a hit of the key links to when its first meaning holds without a check (kind, slug, country,
     # local): most names, settled once here rather than at every mention.
     settled: tuple[str, str, str, bool] | None = None
+    # Where the first meaning is a place with no rule (most places): its slug, country and local, linked
+    # unless the hit is part of another name (_inside_other_name).
+    place: tuple[str, str, bool] | None = None
 
 
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
@@ -393,21 +396,12 @@ class Matcher:
             if settled is not None:
                 hit.kind, hit.slug, hit.country, hit.local = settled
                 continue  # linked, and not as a place: no surname meaning of the key applies
-            for meaning in hit.key.meanings:
-                kind = meaning.kind
-                if kind in MENTION_KINDS:
-                    # only places, short names and names with a rule have conditions to check
-                    if ((kind == "places" or meaning.short or meaning.rule)
-                            and not self._meaning_holds(text, hit, meaning, cache)):
-                        continue
-                    hit.kind, hit.slug, hit.country = kind, meaning.slug, meaning.country
-                    hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
-                    break
-                if kind in ("bare", "title"):
-                    setattr(hit, kind, meaning.slug)
-                    hit.form = "bare"
-                    hit.country = hit.country or meaning.country
-                    break
+            place = hit.key.place
+            if place is not None and not self._inside_other_name(text, hit):
+                hit.kind = "places"
+                hit.slug, hit.country, hit.local = place
+            else:
+                self._first_meaning_that_holds(text, hit, cache)
             if hit.key.surname and hit.kind in ("", "places"):
                 surname_hits.append((hit, self._has_title(text, hit)))
         _drop_foreign_institutions(text, hits)
@@ -420,6 +414,25 @@ class Matcher:
             if not titled:
                 self._link_surname(text, hit, introduced, introduced, titled=False)
         self._institutions.resolve(text, hits, outlet)
+
+    def _first_meaning_that_holds(self, text: str, hit: _Hit, cache: dict[tuple[str, ...], bool]) -> None:
+        """Link the hit to the first of its key's meanings whose conditions hold, or mark it as the bare
+        institution name or title it is."""
+        for meaning in hit.key.meanings:
+            kind = meaning.kind
+            if kind in MENTION_KINDS:
+                # only places, short names and names with a rule have conditions to check
+                if ((kind == "places" or meaning.short or meaning.rule)
+                        and not self._meaning_holds(text, hit, meaning, cache)):
+                    continue
+                hit.kind, hit.slug, hit.country = kind, meaning.slug, meaning.country
+                hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
+                return
+            if kind in ("bare", "title"):
+                setattr(hit, kind, meaning.slug)
+                hit.form = "bare"
+                hit.country = hit.country or meaning.country
+                return
 
     def _link_surname(self, text: str, hit: _Hit, named: set[str], introduced: set[str],
                       titled: bool) -> None:
@@ -705,6 +718,8 @@ def _add_meaning(key: _Key, meaning: Meaning, text: str) -> None:
     unconditional = (first.kind in MENTION_KINDS and first.kind != "places"
                      and not first.short and not first.rule)
     key.settled = (first.kind, first.slug, first.country, first.local) if unconditional else None
+    plain_place = first.kind == "places" and not first.short and not first.rule
+    key.place = (first.slug, first.country, first.local) if plain_place else None
 
 
 def _meaning_order(meaning: Meaning) -> int:
