@@ -306,6 +306,7 @@ class Matcher:
         found: list[_Match] = []
         add = found.append
         word_char = _is_word_char
+        titles = offices = False  # whether any match is a title (国防部长) or an office (国防部)
         folded = fold(text)
         # names in any case in the lower-cased text, as UTF-16; exact-case ones in the text, as Latin-1
         scans = ((self._any_case, folded, _utf16(folded), 2), (self._exact, text, _latin1(text), 1))
@@ -327,12 +328,14 @@ class Matcher:
                 if key.bounded_end and stop < size and word_char(text[stop]):
                     continue
                 add((start, stop - 1, key))
+                titles |= key.title
+                offices |= key.office
         # Leftmost, then longest: two stable sorts by a C key are cheaper than one by a Python key.
         found.sort(key=itemgetter(1), reverse=True)
         found.sort(key=itemgetter(0))
-        if any(key.title for _, _, key in found):
+        if titles:
             found = _titles_hold_their_institution(found)
-        if self._head_titles and any(key.office for _, _, key in found):
+        if self._head_titles and offices:
             # 法国卫生部长 is the minister: not the ministry (the country before it is still a place)
             found = [match for match in found
                      if not (match[2].office and text.startswith(self._head_titles, match[1] + 1))]
