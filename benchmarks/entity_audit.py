@@ -17,6 +17,9 @@ Samples are drawn with random.Random(SEED) from sorted lists, before anything is
     python benchmarks/entity_audit.py DB mine [--top 200]
         names not in the gazetteer: transliterations with 「·」, Chinese names with their English in
         brackets, names after titles and before 说/表示, organization names by their suffixes
+    python benchmarks/entity_audit.py DB links --seed N --since OLD_DB
+        the same, drawn only among the links that OLD_DB (an earlier build) does not have: what a change added
+
     python benchmarks/entity_audit.py DB wilson K N
         the Wilson 95% interval of K right out of N
 
@@ -154,17 +157,20 @@ def links(args: argparse.Namespace) -> None:
     """Random (article, entity) links per kind; the first mention of each in context."""
     wanted = {"people": args.people, "organizations": args.organizations, "places": args.places}
     every: dict[str, list[tuple[int, str]]] = {kind: [] for kind in wanted}
-    for article_id, _path, _outlet, analysis in analysed(args.db, args.exclude):
+    old = _stored_links(args.since) if args.since else set()
+    for article_id, path, _outlet, analysis in analysed(args.db, args.exclude):
         for kind, counts in analysis.counts().items():
             if kind in every:
-                every[kind] += [(article_id, slug) for slug in counts]
+                every[kind] += [(article_id, slug) for slug in counts
+                                if (path.removeprefix("./"), kind, slug) not in old]
     rng = random.Random(args.seed)
     sample = {kind: sorted(rng.sample(sorted(pairs), min(wanted[kind], len(pairs))))
               for kind, pairs in every.items()}
     ids = {article_id for pairs in sample.values() for article_id, _ in pairs}
     texts = _reanalyse(args.db, args.exclude, ids)
     sizes = ", ".join(f"{kind} {len(pairs)} of {len(every[kind])}" for kind, pairs in sample.items())
-    print(f"# link precision audit, seed {args.seed}: {sizes}")
+    since = f", only links {args.since.name} lacks" if args.since else ""
+    print(f"# link precision audit, seed {args.seed}{since}: {sizes}")
     for kind, pairs in sample.items():
         print(f"\n## {kind}")
         for number, (article_id, slug) in enumerate(pairs, 1):
@@ -173,6 +179,20 @@ def links(args: argparse.Namespace) -> None:
             rule = f" {first.rule}" if first.rule else ""
             print(f"{number:3}. [{article_id}] {slug} ({first.form}{rule}, {outlet}): "
                   f"{context(analysis.text, first.start, first.end)}")
+
+
+def _stored_links(db: Path) -> set[tuple[str, str, str]]:
+    """(source path, kind, slug) of every link an earlier build stored; articles are matched by source path,
+    since ids may differ between builds."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    stored: set[tuple[str, str, str]] = set()
+    for kind, table, column in (("people", "article_people", "person_id"),
+                                ("organizations", "article_organizations", "organization_id"),
+                                ("places", "article_places", "place_id")):
+        stored.update((path.removeprefix("./"), kind, slug) for path, slug in conn.execute(
+            f"SELECT s.path, e.slug FROM {table} l JOIN {kind} e ON e.id = l.{column} "
+            "JOIN articles a ON a.id = l.article_id JOIN sources s ON s.id = a.source_id"))
+    return stored
 
 
 def whole_articles(args: argparse.Namespace) -> None:
@@ -256,6 +276,7 @@ def main() -> None:
     command.add_argument("--people", type=int, default=60)
     command.add_argument("--organizations", type=int, default=50)
     command.add_argument("--places", type=int, default=40)
+    command.add_argument("--since", type=Path, help="draw only among links this earlier build lacks")
     command = commands.add_parser("articles")
     command.add_argument("--seed", type=int, default=0)
     command.add_argument("--n", type=int, default=30)
