@@ -23,14 +23,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
 from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
 from newsarchive.institutions import Resolver
 from newsarchive.model import ParsedArticle
-from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, CJK_RUN, find_in, is_cjk, normalize
+from newsarchive.textnorm import CJK_CHAR, CJK_CLASS, CJK_RUN, is_cjk, normalize
 from newsarchive.wordseg import Segmenter, Words
 
 __all__ = ["KINDS", "MENTION_KINDS", "Analysis", "Gazetteer", "Matcher", "Mention", "body_with_captions",
@@ -65,7 +65,9 @@ def body_with_captions(article: ParsedArticle) -> str:
 def _cjk_at(text: str, index: int) -> bool:
     """is_cjk(text[index]), with the common ideographs (U+4E00–U+9FFF, part of CJK_CLASS) decided without
     the regex: it runs for about two characters of every match."""
-    return "\u4e00" <= text[index] <= "\u9fff" or CJK_CHAR.match(text, index) is not None
+    char = text[index]
+    # the rest of CJK_CLASS lies above U+3400: punctuation such as 。 and “ needs no regex
+    return "\u4e00" <= char <= "\u9fff" or (char >= "\u3400" and CJK_CHAR.match(char) is not None)
 
 
 def _is_word_char(char: str) -> bool:
@@ -100,11 +102,18 @@ class _Key:
     # What a hit of the key links to when its first meaning holds without a check (kind, slug, country,
     # local): most names, settled once here rather than at every mention.
     settled: tuple[str, str, str, bool] | None = None
+    # Where the first meaning is a place with no rule (most places): its slug, country and local, linked
+    # unless the hit is part of another name (_inside_other_name).
+    place: tuple[str, str, bool] | None = None
 
 
 Keys = dict[tuple[bool, str], _Key]  # (exact case?, string) -> key
 _Match = tuple[int, int, _Key]  # start, end (inclusive), key: a match before it is settled
-_Automaton = tuple[ahocorasick_rs.AhoCorasick, list[_Key]]  # the automaton, and the key of each pattern index
+# An automaton over encoded names (bytes, a fixed number a character), the key of each pattern index (None
+# where the encoded form stands for more than one name, or for a name the encoding changes), and for those
+# indexes the (name, key) pairs to check against the text.
+_Checked = dict[int, list[tuple[str, _Key]]]
+_Automaton = tuple[ahocorasick_rs.BytesAhoCorasick, list[_Key | None], _Checked]
 
 
 @dataclass(slots=True)
@@ -160,7 +169,7 @@ class Matcher:
         self._full_name_countries = frozenset(rules.get("full_name_countries", []))
         self._national_codes = frozenset(place.country_code for place in gazetteer.entities["places"].values()
                                          if place.category == "country" and place.country_code)
-        (self._any_case, self._any_case_keys), (self._exact, self._exact_keys) = self._build(gazetteer)
+        self._any_case, self._exact = self._build(gazetteer)
         self._title_before = _ending_with_title(rules.get("surname_titles", []))
         self._titles_zh = tuple(normalize(title) for title in rules.get("surname_titles_zh", []))
         self._longest_titles_zh = sorted(self._titles_zh, key=len, reverse=True)
@@ -170,7 +179,7 @@ class Matcher:
                              for title, words in (rules.get("title_roles_zh") or {}).items()}
         self._country_words = _country_words(gazetteer)
         self._longest_country_word = max(map(len, self._country_words), default=0)
-        self._credits = [re.compile(pattern) for pattern in rules.get("credit_patterns", [])]
+        self._credits = [_credit_pattern(entry) for entry in rules.get("credit_patterns", [])]
         self._candidate_en = _candidate_pattern_en(rules.get("candidate_titles_en", []))
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
                                                    rules.get("candidate_followers_zh", []))
@@ -214,7 +223,7 @@ class Matcher:
         self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         self._any_case_names = frozenset(text for case, text in keys if not case)
         self._exact_names = frozenset(text for case, text in keys if case)
-        return _automaton(keys, exact=False), _automaton(keys, exact=True)
+        return _automaton(keys, False, _utf16), _automaton(keys, True, _latin1)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
                          name: str) -> None:
@@ -278,24 +287,18 @@ class Matcher:
         dateline, a byline) is not a citation. `normalized_text`, when given, is normalize() of the
         three joined by line breaks."""
         text = normalized_text or normalize("\n".join((title or "", summary or "", body or "")))
-        credits = self._credit_spans(text)
+        credits = _credit_spans(text, self._credits)
         hits = self._longest_hits(text)
         if credits:
             hits = [hit for hit in hits if not _inside(hit.start, hit.end + 1, credits)]
         self._resolve(text, hits, outlet)
-        linked = [hit for hit in hits if hit.kind and not (hit.kind == "outlets" and hit.slug == outlet)]
-        mentions = [Mention(hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule) for hit in linked]
+        # tuple.__new__ makes the same Mention without the Python-level __new__ of a named tuple (about
+        # forty an article)
+        new = tuple.__new__
+        mentions = [new(Mention, (hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule))
+                    for hit in hits if hit.kind and not (hit.kind == "outlets" and hit.slug == outlet)]
         taken = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
         return Analysis(text, mentions, self._find_candidates(text, taken + credits))
-
-    def _credit_spans(self, text: str) -> list[tuple[int, int]]:
-        has_slash = "/" in text  # most credit patterns need one; skipping them saves a regex pass or two
-        return [
-            match.span()
-            for pattern in self._credits
-            if has_slash or "/" not in pattern.pattern
-            for match in pattern.finditer(text)
-        ]
 
     def _longest_hits(self, text: str) -> list[_Hit]:
         """Every valid match (on Latin or Chinese word boundaries), then overlapping ones settled."""
@@ -303,33 +306,51 @@ class Matcher:
         found: list[_Match] = []
         add = found.append
         word_char = _is_word_char
-        for automaton, keys, searched in ((self._any_case, self._any_case_keys, fold(text)),
-                                          (self._exact, self._exact_keys, text)):
-            for index, start, stop in find_in(automaton, searched, overlapping=True):
+        titles = offices = False  # whether any match is a title (国防部长) or an office (国防部)
+        folded = fold(text)
+        # names in any case in the lower-cased text, as UTF-16; exact-case ones in the text, as Latin-1
+        scans = ((self._any_case, folded, _utf16(folded), 2), (self._exact, text, _latin1(text), 1))
+        for (automaton, keys, checked), searched, data, width in scans:
+            for index, start, stop in automaton.find_matches_as_indexes(data, overlapping=True):
+                if width == 2:  # bytes to characters
+                    if start & 1:
+                        continue  # a match that starts inside a character
+                    start >>= 1
+                    stop >>= 1
                 key = keys[index]
+                if key is None:  # its encoded form stands for more than one name: which one is in the text?
+                    found_name = searched[start:stop]
+                    key = next((key for name, key in checked[index] if name == found_name), None)
+                    if key is None:
+                        continue
                 if key.bounded_start and start > 0 and word_char(text[start - 1]):
                     continue
                 if key.bounded_end and stop < size and word_char(text[stop]):
                     continue
                 add((start, stop - 1, key))
+                titles |= key.title
+                offices |= key.office
         # Leftmost, then longest: two stable sorts by a C key are cheaper than one by a Python key.
         found.sort(key=itemgetter(1), reverse=True)
         found.sort(key=itemgetter(0))
-        if any(key.title for _, _, key in found):
+        if titles:
             found = _titles_hold_their_institution(found)
-        if self._head_titles and any(key.office for _, _, key in found):
+        if self._head_titles and offices:
             # 法国卫生部长 is the minister: not the ministry (the country before it is still a place)
             found = [match for match in found
                      if not (match[2].office and text.startswith(self._head_titles, match[1] + 1))]
         last = size - 1
-        inside = [(key.chinese_start and start and _cjk_at(text, start - 1))
-                  or (key.chinese_end and end < last and _cjk_at(text, end + 1)) for start, end, key in found]
+        # (the common ideographs first, without a call)
+        inside = [(key.chinese_start and start
+                   and ("\u4e00" <= text[start - 1] <= "\u9fff" or _cjk_at(text, start - 1)))
+                  or (key.chinese_end and end < last
+                      and ("\u4e00" <= text[end + 1] <= "\u9fff" or _cjk_at(text, end + 1)))
+                  for start, end, key in found]
         if any(inside):  # these matches touch Chinese text: their ends must be word boundaries
-            checked = list(zip(found, inside, strict=True))
-            spans = [(match[0], match[1] + 1) for match, check in checked if check]
+            spans = [(match[0], match[1] + 1) for match, check in zip(found, inside, strict=True) if check]
             words = self._segmenter.words(text, spans)
             fits, runs_on = words.fits, self._runs_on
-            found = [match for match, check in checked if not check or (
+            found = [match for match, check in zip(found, inside, strict=True) if not check or (
                 fits(match[0], match[1] + 1) and not (match[2].short and runs_on(text, match, words)))]
         chosen: list[_Match] = []
         cluster: list[_Match] = []
@@ -378,21 +399,12 @@ class Matcher:
             if settled is not None:
                 hit.kind, hit.slug, hit.country, hit.local = settled
                 continue  # linked, and not as a place: no surname meaning of the key applies
-            for meaning in hit.key.meanings:
-                kind = meaning.kind
-                if kind in MENTION_KINDS:
-                    # only places, short names and names with a rule have conditions to check
-                    if ((kind == "places" or meaning.short or meaning.rule)
-                            and not self._meaning_holds(text, hit, meaning, cache)):
-                        continue
-                    hit.kind, hit.slug, hit.country = kind, meaning.slug, meaning.country
-                    hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
-                    break
-                if kind in ("bare", "title"):
-                    setattr(hit, kind, meaning.slug)
-                    hit.form = "bare"
-                    hit.country = hit.country or meaning.country
-                    break
+            place = hit.key.place
+            if place is not None and not self._inside_other_name(text, hit):
+                hit.kind = "places"
+                hit.slug, hit.country, hit.local = place
+            else:
+                self._first_meaning_that_holds(text, hit, cache)
             if hit.key.surname and hit.kind in ("", "places"):
                 surname_hits.append((hit, self._has_title(text, hit)))
         _drop_foreign_institutions(text, hits)
@@ -405,6 +417,25 @@ class Matcher:
             if not titled:
                 self._link_surname(text, hit, introduced, introduced, titled=False)
         self._institutions.resolve(text, hits, outlet)
+
+    def _first_meaning_that_holds(self, text: str, hit: _Hit, cache: dict[tuple[str, ...], bool]) -> None:
+        """Link the hit to the first of its key's meanings whose conditions hold, or mark it as the bare
+        institution name or title it is."""
+        for meaning in hit.key.meanings:
+            kind = meaning.kind
+            if kind in MENTION_KINDS:
+                # only places, short names and names with a rule have conditions to check
+                if ((kind == "places" or meaning.short or meaning.rule)
+                        and not self._meaning_holds(text, hit, meaning, cache)):
+                    continue
+                hit.kind, hit.slug, hit.country = kind, meaning.slug, meaning.country
+                hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
+                return
+            if kind in ("bare", "title"):
+                setattr(hit, kind, meaning.slug)
+                hit.form = "bare"
+                hit.country = hit.country or meaning.country
+                return
 
     def _link_surname(self, text: str, hit: _Hit, named: set[str], introduced: set[str],
                       titled: bool) -> None:
@@ -503,9 +534,10 @@ class Matcher:
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an
         institution named after it (明尼苏达大学, 深圳证交所) is not a mention of the place."""
-        after = text[hit.end + 1:hit.end + 6]
-        touches_dot = (hit.start > 0 and text[hit.start - 1] == NAME_DOT) or after.startswith(NAME_DOT)
-        return touches_dot or after.startswith(self._not_place_before)
+        start, after = hit.start, hit.end + 1
+        return ((start > 0 and text[start - 1] == NAME_DOT)
+                or text.startswith(NAME_DOT, after)
+                or text.startswith(self._not_place_before, after, after + 5))  # within five characters
 
     # --- candidates -------------------------------------------------------------------------------
 
@@ -559,6 +591,23 @@ class Matcher:
 
     def _unknown(self, name: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         return not self.knows(name) and not _overlaps(start, end, taken)
+
+
+def _credit_pattern(entry: str | dict[str, Any]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A credit pattern of name_rules.yml and its clues: a bare pattern, or {pattern, clues}."""
+    if isinstance(entry, str):
+        return re.compile(entry), ()
+    return re.compile(entry["pattern"]), tuple(entry.get("clues") or ())
+
+
+def _credit_spans(text: str, credits: list[tuple[re.Pattern[str], tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """Spans of the photo credits and bylines in the text. A pattern with clues is tried only when the text
+    contains one of them: most texts have no credit, and a substring test costs far less than a regex
+    pass."""
+    return [match.span()
+            for pattern, clues in credits
+            if not clues or any(clue in text for clue in clues)
+            for match in pattern.finditer(text)]
 
 
 def _country_words(gazetteer: Gazetteer) -> dict[str, str]:
@@ -672,6 +721,8 @@ def _add_meaning(key: _Key, meaning: Meaning, text: str) -> None:
     unconditional = (first.kind in MENTION_KINDS and first.kind != "places"
                      and not first.short and not first.rule)
     key.settled = (first.kind, first.slug, first.country, first.local) if unconditional else None
+    plain_place = first.kind == "places" and not first.short and not first.rule
+    key.place = (first.slug, first.country, first.local) if plain_place else None
 
 
 def _meaning_order(meaning: Meaning) -> int:
@@ -688,11 +739,41 @@ def _case_forms(text: str) -> list[str] | None:
     return sorted({text, text.upper()})
 
 
-def _automaton(keys: Keys, exact: bool) -> _Automaton:
-    """One automaton over the keys of one case mode, and the key of each of its pattern indexes."""
-    found = sorted((text, key) for (case, text), key in keys.items() if case == exact)
+def _latin1(text: str) -> bytes:
+    """The text in Latin-1, one byte a character, with "?" for every other character: the form the
+    exact-case names (short Latin names, acronyms) are searched in, a third of the bytes UTF-8 takes for
+    Chinese text."""
+    return text.encode("latin-1", "replace")
+
+
+def _utf16(text: str) -> bytes:
+    """The text in UTF-16 (little-endian), two bytes a character: the form the other names are searched
+    in (fewer bytes than UTF-8 for Chinese text). A character beyond the BMP, two units in UTF-16, is read
+    as U+FFFD; lone surrogates (broken input) pass as themselves."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) != 2 * len(text):
+        data = _BEYOND_BMP.sub("\ufffd", text).encode("utf-16-le", "surrogatepass")
+    return data
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+# What each encoding writes for a character it cannot hold as itself.
+_MARKS = {_latin1: _latin1("?"), _utf16: _utf16("\ufffd")}
+
+
+def _automaton(keys: Keys, exact: bool, encode: Callable[[str], bytes]) -> _Automaton:
+    """One automaton over the keys of one case mode, encoded (a fixed number of bytes a character, so
+    offsets convert to the text's). An encoded name with the encoding's mark in it may stand for other
+    strings (名 and 字 are both "?" in Latin-1): its matches are checked against the text."""
+    forms: dict[bytes, list[tuple[str, _Key]]] = {}
+    for (case, text), key in sorted(keys.items()):
+        if case == exact:
+            forms.setdefault(encode(text), []).append((text, key))
+    patterns = sorted(forms)
+    checked: _Checked = {index: forms[form] for index, form in enumerate(patterns) if _MARKS[encode] in form}
     # The library's default automaton: a DFA would scan a little faster but takes ten times the memory.
-    return ahocorasick_rs.AhoCorasick([text for text, _ in found]), [key for _, key in found]
+    return (ahocorasick_rs.BytesAhoCorasick(patterns),
+            [None if index in checked else forms[form][0][1] for index, form in enumerate(patterns)], checked)
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

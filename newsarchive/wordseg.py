@@ -19,7 +19,8 @@ segmenter runs without its HMM guesser, which would glue unknown neighbours onto
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
@@ -37,6 +38,12 @@ MARGIN = 12
 # Latin letters and digits on its own and gives any other character (save spaces) as a word of one
 # character, so the windows are cut as if one by one.
 SEPARATOR = "\x00"
+# What jieba cuts as Chinese (its is_han_default): CJK ideographs, ASCII letters and digits, +#&._%-.
+# It cuts each run of these, a block, on its own, and gives any other character as a word by itself.
+BLOCK_CHARACTERS = ("\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
+                    "\U0002f800-\U0002fa1fa-zA-Z0-9+#&._%\\-")
+# The rest of a block from a position on, provided the character before the position is in a block.
+_BLOCK_BEFORE = re.compile(f"(?<=[{BLOCK_CHARACTERS}])[{BLOCK_CHARACTERS}]*")
 
 
 class Segmenter:
@@ -51,22 +58,7 @@ class Segmenter:
 
     def words(self, text: str, spans: list[tuple[int, int]]) -> Words:
         """Word boundaries of the text around the given (start, end) spans (sorted by start)."""
-        windows: list[tuple[int, int]] = []
-        size = len(text)
-        low = high = -1
-        for start, end in spans:
-            around_start = start - MARGIN if start > MARGIN else 0
-            around_end = end + MARGIN if end + MARGIN < size else size
-            if around_start <= high:  # overlaps the window so far: widen it
-                if around_end > high:
-                    high = around_end
-                continue
-            if high >= 0:
-                windows.append((low, high))
-            low, high = around_start, around_end
-        if high >= 0:
-            windows.append((low, high))
-        return Words(self._cut(text, windows), text, self._heads)
+        return Words(self._cut(text, _windows(text, spans)), text, self._heads)
 
     def _cut(self, text: str, windows: list[tuple[int, int]]) -> list[int]:
         """Offsets in text where the words of each window start (and where its last one ends); only
@@ -83,11 +75,53 @@ class Segmenter:
         return offsets
 
 
+def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The text within MARGIN characters of the spans (sorted by start), as sorted (start, end) windows
+    (overlapping ones merged), each without what lies beyond the blocks of its outer spans.
+
+    jieba cuts each block (a run of BLOCK_CHARACTERS) on its own and gives every other character as a word
+    of one character: the words of the blocks that hold a window's spans are the same whether the window
+    has the blocks before and after them or not, and its edges are word boundaries either way. Leaving
+    those blocks out cuts about a quarter fewer characters."""
+    windows: list[tuple[int, int]] = []
+    size = len(text)
+    reverse = text[::-1]  # the start of a block is the end of a run in the reversed text
+    low = high = first = last = -1  # the window so far, its first span's start, its spans' furthest end
+    for start, end in spans:
+        around_start = start - MARGIN if start > MARGIN else 0
+        around_end = end + MARGIN if end + MARGIN < size else size
+        if around_start <= high:  # overlaps the window so far: widen it
+            if around_end > high:
+                high = around_end
+            if end > last:
+                last = end
+            continue
+        if high >= 0:
+            windows.append(_within_blocks(text, reverse, (low, high), first, last))
+        low, high, first, last = around_start, around_end, start, end
+    if high >= 0:
+        windows.append(_within_blocks(text, reverse, (low, high), first, last))
+    return windows
+
+
+def _within_blocks(text: str, reverse: str, window: tuple[int, int], first: int,
+                   last: int) -> tuple[int, int]:
+    """The window from the start of the block at position first to the end of the block before position
+    last (no further than the window's own ends)."""
+    low, high = window
+    size = len(text)
+    run = _BLOCK_BEFORE.match(reverse, size - first, size - low)  # text[first - n:first], read backwards
+    start = first - (run.end() - run.start()) if run else first
+    run = _BLOCK_BEFORE.match(text, last, high)
+    return start, run.end() if run else last
+
+
 class Words:
     """Word boundaries of parts of one text, as the sorted offsets where words start (and end)."""
 
     def __init__(self, offsets: list[int], text: str, heads: frozenset[str]) -> None:
         self._offsets = offsets
+        self._boundaries = frozenset(offsets)  # fits() asks about two offsets per name: set lookups
         self._text = text
         self._heads = heads  # what may come before a name inside one word
 
@@ -101,11 +135,8 @@ class Words:
     def fits(self, start: int, end: int) -> bool:
         """Whether text[start:end] is a word, a group of words, or the head of one compound word, or its
         tail after a name or a head word."""
-        offsets = self._offsets
-        index = bisect_left(offsets, start)
-        starts_word = index < len(offsets) and offsets[index] == start
-        index = bisect_left(offsets, end, index)
-        ends_word = index < len(offsets) and offsets[index] == end
+        starts_word = start in self._boundaries
+        ends_word = end in self._boundaries
         if starts_word and ends_word:
             return True
         if starts_word == ends_word:
