@@ -223,6 +223,11 @@ class Matcher:
         self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         self._any_case_names = frozenset(text for case, text in keys if not case)
         self._exact_names = frozenset(text for case, text in keys if case)
+        # What may follow a name after a dot or hyphen and still be someone known: any name but a bare
+        # surname (the last part of a curated dotted name, 贝克 of X·贝克, says nothing about 詹姆斯·贝克).
+        self._joinable = frozenset(text for (case, text), key in keys.items()
+                                   if not case and not all(meaning.kind.startswith("surname")
+                                                           for meaning in key.meanings))
         return _automaton(keys, False, _utf16), _automaton(keys, True, _latin1)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
@@ -578,12 +583,16 @@ class Matcher:
 
     def _joined_to_unknown(self, text: str, end: int) -> bool:
         """哈里斯-布里肯 (a law firm, a double-barrelled name) is not Harris, nor 埃尔多安·塞蒂诺克 (a sailor
-        whose given name it is) Erdoğan; 拜登 in 拜登-哈里斯 or 拜登·哈里斯 (the ticket) is Biden."""
+        whose given name it is) Erdoğan; 拜登 in 拜登-哈里斯 or 拜登·哈里斯 (the ticket) is Biden. A bare
+        surname after the dot is unknown (詹姆斯·贝克 is not LeBron James), but not after a hyphen, which also
+        joins two people's surnames (列宁-威尔逊) or a name written with one (希拉里-克林顿)."""
         if not text.startswith(("-", NAME_DOT), end + 1):
             return False
         run = CJK_RUN.match(text, end + 2)
         after = run.group() if run else ""
-        return bool(after) and not any(self.knows(after[:size]) for size in range(2, len(after) + 1))
+        if text[end + 1] == "-":
+            return bool(after) and not any(self.knows(after[:size]) for size in range(2, len(after) + 1))
+        return bool(after) and not any(after[:size] in self._joinable for size in range(2, len(after) + 1))
 
     def knows(self, name: str) -> bool:
         """Whether a (normalised) string is a name, alias, surname or blocker phrase of the gazetteer."""

@@ -502,6 +502,10 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("山东舰驶过海峡", "places", "shandong", None),
     # Fourth link audit: a country inside an institute's name
     ("最高人民法院中国应用法学研究所所长说", "places", "china", None),
+    # A curated X·库克 makes 库克 a known surname, not a known person: 格雷厄姆·库克 is neither Graham
+    ("研究人员格雷厄姆·库克教授说", "people", "lindsey-graham", None),
+    # while a hyphen may join a name written with one
+    ("民主党候选人希拉里-克林顿说", "people", "bill-clinton", "hillary-clinton"),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
