@@ -44,6 +44,7 @@ SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may 
 
 
 CAPITALISED_PAIR = re.compile(r"[A-Z][a-z]+[ -][A-Z][a-z]")  # in every English candidate name
+HYPHENATED_WORD = re.compile(r"-([A-Z][^\W\d_]+)")  # the second half of a double-barrelled name
 BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
 
 
@@ -494,8 +495,12 @@ class Matcher:
         return self._title_before.search(text, max(0, hit.start - 40), hit.start) is not None
 
     def _stands_alone(self, text: str, hit: _Hit, check_before: bool) -> bool:
-        """A surname on its own, not part of an unknown longer name ("Wang Teng", "Mary Sullivan")."""
+        """A surname on its own, not part of an unknown longer name ("Wang Teng", "Mary Sullivan") or an
+        unknown double-barrelled one ("Williams-Guillén"; "Biden-Harris" is two known names)."""
         if _capitalised_word_after(text, hit.end):
+            return False
+        joined = HYPHENATED_WORD.match(text, hit.end + 1)
+        if joined and not self.knows(joined.group(1)):
             return False
         return not (check_before and self._given_name_before(text, hit.start))
 

@@ -506,6 +506,12 @@ def test_analysis_gives_spans_forms_and_counts(matcher: Matcher) -> None:
     ("研究人员格雷厄姆·库克教授说", "people", "lindsey-graham", None),
     # while a hyphen may join a name written with one
     ("民主党候选人希拉里-克林顿说", "people", "bill-clinton", "hillary-clinton"),
+    # Seventh link audit: a double-barrelled surname, a description, a dam, a state and a dateline city
+    ("Dr Williams-Guillén tracked the eggs.", "people", "serena-williams", None),
+    ("禁止向中国电信巨擘华为出售芯片", "organizations", "china-telecom", "huawei"),
+    ("乌东德直流工程投运", "places", "east-germany", None),
+    ("澳大利亚维多利亚州宣布封城", "places", "victoria", "victoria-australia"),
+    ("（中央社墨西哥市28日综合外电报导）", "places", "mexico", "mexico-city"),
 ])
 def test_issue_cases(real_matcher: Matcher, text: str, kind: str, wrong: str, right: str | None) -> None:
     outlet = "central-news-agency" if "中央社" in text else None
