@@ -51,9 +51,9 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def test_every_sample_file_is_accounted_for(corpus: Path, tmp_path: Path) -> None:
+def test_every_sample_file_is_accounted_for(corpus: Path, tmp_path: Path, build_data: Path) -> None:
     db = tmp_path / "a.db"
-    report = build([corpus], db, jobs=1, progress=False)
+    report = build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*") if p.is_file())
     assert sorted(r[0] for r in rows(db, "SELECT path FROM sources")) == files
     assert report.files_seen == len(files)
@@ -63,15 +63,15 @@ def test_every_sample_file_is_accounted_for(corpus: Path, tmp_path: Path) -> Non
     assert all(status == "ok" for path, status in statuses.items() if not path.startswith("other/"))
 
 
-def test_rebuild_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Path) -> None:
+def test_rebuild_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Path, build_data: Path) -> None:
     db = tmp_path / "a.db"
     (corpus / "named-pipe").mkdir()
     os.mkfifo(corpus / "named-pipe" / "pipe.txt")  # skipped and error rows are unchanged too
     (corpus / "empty.txt").write_bytes(b"")
-    build([corpus], db, jobs=1, progress=False)
+    build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     first = rows(db, "SELECT id, slug, fingerprint, source_id FROM articles ORDER BY id")
     published = db.stat()
-    report = build([corpus], db, jobs=1, progress=False)
+    report = build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     assert report.nothing_changed and report.unchanged == report.files_seen
     assert "all unchanged: nothing to do" in report.summary()
     assert (db.stat().st_ino, db.stat().st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
@@ -79,60 +79,63 @@ def test_rebuild_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Pat
     assert not list(tmp_path.glob(".a.db.building"))
 
     (corpus / "empty.txt").unlink()  # a file gone is a change: the database is rebuilt without it
-    report = build([corpus], db, jobs=1, progress=False)
+    report = build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     assert not report.nothing_changed and report.removed == 1
 
 
-def test_a_single_file_input_updates_its_row_and_leaves_the_rest_of_its_folder(corpus: Path, tmp_path: Path
-                                                                               ) -> None:
+def test_a_single_file_input_updates_its_row_and_leaves_the_rest_of_its_folder(
+        corpus: Path, tmp_path: Path, build_data: Path) -> None:
     db, changed = tmp_path / "a.db", corpus / "top.md"
     changed.write_text(feed_mirror("顶层文件", "文件夹顶层的一篇文章。"), encoding="utf-8")
-    build([corpus], db, jobs=1, progress=False)
+    build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     sources = rows(db, "SELECT input, path FROM sources ORDER BY id")
     changed.write_text(feed_mirror("顶层文件", "文件夹顶层的一篇文章，改了。"), encoding="utf-8")
-    report = build([changed], db, jobs=1, progress=False)  # keyed under its folder: the same row
+    # keyed under its folder: the same row
+    report = build([changed], db, data_dir=build_data, jobs=1, progress=False)
     assert (report.files_seen, report.updated, report.removed) == (1, 1, 0)
     assert rows(db, "SELECT input, path FROM sources ORDER BY id") == sources
-    assert build([corpus], db, jobs=1, progress=False).nothing_changed  # the same row as the folder's
+    # the same row as the folder's
+    assert build([corpus], db, data_dir=build_data, jobs=1, progress=False).nothing_changed
 
 
-def test_inputs_with_the_same_name_keep_their_own_rows(tmp_path: Path) -> None:
+def test_inputs_with_the_same_name_keep_their_own_rows(tmp_path: Path, build_data: Path) -> None:
     """c1/same and c2/same hold the same file name: neither overwrites the other, built together or apart."""
     for n in (1, 2):
         (tmp_path / f"c{n}" / "same").mkdir(parents=True)
         (tmp_path / f"c{n}" / "same" / "story.md").write_text(
             feed_mirror(f"同名文件夹 {n}", f"第{n}篇。", slug=f"same-{n}"))
     one, two, db = tmp_path / "c1" / "same", tmp_path / "c2" / "same", tmp_path / "a.db"
-    build([one, two], db, jobs=1, progress=False)
+    build([one, two], db, data_dir=build_data, jobs=1, progress=False)
     stories = "SELECT s.input, a.title FROM sources s JOIN articles a ON a.id = s.article_id ORDER BY s.input"
     assert rows(db, stories) == [("c2/same", "同名文件夹 2"), ("same", "同名文件夹 1")]
 
     (two / "story.md").write_text(feed_mirror("同名文件夹 2 改", "第2篇文章改了。"))
-    report = build([two], db, jobs=1, progress=False)  # the second folder alone keeps its key
+    # the second folder alone keeps its key
+    report = build([two], db, data_dir=build_data, jobs=1, progress=False)
     assert (report.updated, report.added, report.removed) == (1, 0, 0)
     assert rows(db, stories) == [("c2/same", "同名文件夹 2 改"), ("same", "同名文件夹 1")]
-    assert build([one, two], db, jobs=1, progress=False).nothing_changed
+    assert build([one, two], db, data_dir=build_data, jobs=1, progress=False).nothing_changed
 
     # A database from before inputs had locations: its rows are adopted by the input of that name.
     conn = sqlite3.connect(db)
     conn.execute("DELETE FROM meta WHERE key LIKE 'input_location:%'")
     conn.commit()
     conn.close()
-    assert build([one, two], db, jobs=1, progress=False).nothing_changed
+    assert build([one, two], db, data_dir=build_data, jobs=1, progress=False).nothing_changed
 
 
-def test_a_symlinked_database_is_written_through_and_locked_at_its_real_path(corpus: Path, tmp_path: Path
-                                                                            ) -> None:
+def test_a_symlinked_database_is_written_through_and_locked_at_its_real_path(
+        corpus: Path, tmp_path: Path, build_data: Path) -> None:
     real, link = tmp_path / "real" / "archive.db", tmp_path / "link.db"
     real.parent.mkdir()
-    build([corpus], real, jobs=1, progress=False)
+    build([corpus], real, data_dir=build_data, jobs=1, progress=False)
     link.symlink_to(real)
     (corpus / "new.md").write_text(feed_mirror("经由符号链接", "通过符号链接更新数据库。"), encoding="utf-8")
     with open(real.with_name(".archive.db.lock"), "w") as lock:  # a build of the real file is running
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(BuildError, match="another build"):
-            build([corpus], link, jobs=1, progress=False)
-    report = build([corpus], link, jobs=1, progress=False)
+            build([corpus], link, data_dir=build_data, jobs=1, progress=False)
+    report = build([corpus], link, data_dir=build_data, jobs=1, progress=False)
     assert report.added == 1
     assert link.is_symlink() and link.resolve() == real
     assert rows(real, "SELECT count(*) FROM articles WHERE title = '经由符号链接'") == [(1,)]
@@ -197,28 +200,29 @@ def test_a_killed_worker_fails_the_build_instead_of_hanging_it() -> None:
     assert "a worker process died while processing the files from in/0 on" in done.stdout
 
 
-def test_fresh_builds_give_the_same_ids_and_slugs(corpus: Path, tmp_path: Path) -> None:
+def test_fresh_builds_give_the_same_ids_and_slugs(corpus: Path, tmp_path: Path, build_data: Path) -> None:
     one, two = tmp_path / "one.db", tmp_path / "two.db"
-    build([corpus], one, jobs=1, progress=False)
-    build([corpus], two, jobs=2, progress=False)
+    build([corpus], one, data_dir=build_data, jobs=1, progress=False)
+    build([corpus], two, data_dir=build_data, jobs=2, progress=False)
     sql = "SELECT id, slug, title FROM articles ORDER BY id"
     assert rows(one, sql) == rows(two, sql)
     assert gc.get_freeze_count() == 0  # the objects frozen while the workers ran are collected again
 
 
-def test_a_full_build_leaves_the_search_index_merging_as_usual(corpus: Path, tmp_path: Path) -> None:
+def test_a_full_build_leaves_the_search_index_merging_as_usual(corpus: Path, tmp_path: Path,
+                                                               build_data: Path) -> None:
     """The bulk settings of a full rewrite (no merges, a large in-memory batch) do not stay in the file:
     a later update, or anyone writing to a downloaded copy, gets FTS5's defaults."""
     db = tmp_path / "a.db"
-    build([corpus], db, jobs=1, progress=False)
+    build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     assert dict(rows(db, "SELECT k, v FROM articles_fts_config WHERE k IN ('automerge', 'hashsize')")) == {
         "automerge": 4, "hashsize": 1048576}
 
 
-def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path) -> None:
+def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path, build_data: Path) -> None:
     db = tmp_path / "a.db"
     changed = corpus / "feed-mirror" / "2020-10-reuters-wang-yi-europe.md"
-    build([corpus], db, jobs=1, progress=False)
+    build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     (article_id,) = rows(db, "SELECT article_id FROM sources WHERE path LIKE '%reuters-wang-yi-europe.md'")[0]
 
     (corpus / "new.md").write_text(
@@ -226,7 +230,7 @@ def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path) -> None:
     )
     changed.write_text(changed.read_text(encoding="utf-8").replace("共同应对", "一起应对"), encoding="utf-8")
     (corpus / "other" / "notes-without-format.txt").unlink()
-    report = build([corpus], db, jobs=1, progress=False)
+    report = build([corpus], db, data_dir=build_data, jobs=1, progress=False)
 
     assert (report.added, report.updated, report.removed) == (1, 1, 1)
     assert report.unchanged == report.files_seen - 2
@@ -235,12 +239,10 @@ def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path) -> None:
     assert not rows(db, "SELECT 1 FROM sources WHERE path = 'other/notes-without-format.txt'")
 
 
-def test_changed_curated_data_relinks_every_article_under_the_same_ids(corpus: Path, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("sample"))
-    # Without the generated divisions (and the organizations of their families) each of the two builds
-    # loads its gazetteer seconds sooner; they play no part in relinking.
-    (data / "divisions.yml").write_text("[]\n", encoding="utf-8")
+def test_changed_curated_data_relinks_every_article_under_the_same_ids(corpus: Path, tmp_path: Path,
+                                                                      build_data: Path) -> None:
+    data = tmp_path / "data"  # a copy this test changes
+    shutil.copytree(build_data, data)
     db = tmp_path / "a.db"
     build([corpus], db, data_dir=data, jobs=1, progress=False)
     articles = "SELECT id, slug FROM articles ORDER BY id"
@@ -260,14 +262,14 @@ def test_changed_curated_data_relinks_every_article_under_the_same_ids(corpus: P
     assert rows(db, wang_yi_links) == [(0,)]
 
 
-def test_same_content_twice_is_one_article_with_two_sources(tmp_path: Path) -> None:
+def test_same_content_twice_is_one_article_with_two_sources(tmp_path: Path, build_data: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     text = feed_mirror("重复的示例文章", "同一篇文章出现了两次。")
     (folder / "a.md").write_text(text, encoding="utf-8")
     (folder / "b.md").write_text(text, encoding="utf-8-sig")  # different bytes, same content
     db = tmp_path / "a.db"
-    report = build([folder], db, jobs=1, progress=False)
+    report = build([folder], db, data_dir=build_data, jobs=1, progress=False)
     assert report.duplicates == 1
     assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
     sources = rows(db, "SELECT article_id, message FROM sources ORDER BY path")
@@ -276,7 +278,7 @@ def test_same_content_twice_is_one_article_with_two_sources(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030", "big5"])
-def test_encodings_decode_and_are_recorded(tmp_path: Path, encoding: str) -> None:
+def test_encodings_decode_and_are_recorded(tmp_path: Path, encoding: str, build_data: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     title = "臺灣與美國舉行經貿對話" if encoding == "big5" else "台湾与美国举行经贸对话"
@@ -287,14 +289,14 @@ def test_encodings_decode_and_are_recorded(tmp_path: Path, encoding: str) -> Non
     )
     (folder / "file.md").write_bytes(feed_mirror(title, body).encode(encoding))
     db = tmp_path / "a.db"
-    build([folder], db, jobs=1, progress=False)
+    build([folder], db, data_dir=build_data, jobs=1, progress=False)
     ((status, recorded),) = rows(db, "SELECT status, encoding FROM sources")
     assert status == "ok"
     assert recorded.replace("_", "-").startswith(encoding.split("-sig")[0].replace("_", "-"))
     assert rows(db, "SELECT title FROM articles") == [(title,)]
 
 
-def test_bad_files_get_rows_with_clear_messages(tmp_path: Path) -> None:
+def test_bad_files_get_rows_with_clear_messages(tmp_path: Path, build_data: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
@@ -302,7 +304,7 @@ def test_bad_files_get_rows_with_clear_messages(tmp_path: Path) -> None:
     truncated = feed_mirror("被截断的示例文章", "这篇文章的HTML在中途被截断了。")
     (folder / "truncated.md").write_text(truncated[: truncated.index("Second") + 6], encoding="utf-8")
     db = tmp_path / "a.db"
-    report = build([folder], db, jobs=1, progress=False)
+    report = build([folder], db, data_dir=build_data, jobs=1, progress=False)
     result = {
         path: (status, message)
         for path, status, message in rows(db, "SELECT path, status, message FROM sources")
@@ -314,20 +316,21 @@ def test_bad_files_get_rows_with_clear_messages(tmp_path: Path) -> None:
     assert report.statuses["error"] == 2
 
 
-def test_tar_archives_are_read_in_place(corpus: Path, tmp_path: Path) -> None:
+def test_tar_archives_are_read_in_place(corpus: Path, tmp_path: Path, build_data: Path) -> None:
     archive = tmp_path / "sample.tar.xz"
     with tarfile.open(archive, "w:xz") as tar:
         tar.add(corpus, arcname=".")
     db = tmp_path / "a.db"
-    build([archive], db, jobs=2, progress=False)
+    build([archive], db, data_dir=build_data, jobs=2, progress=False)
     paths = {r[0] for r in rows(db, "SELECT path FROM sources")}
     assert "digest/2024-03-wang-yi-blinken-reuters.txt" in paths
     assert rows(db, "SELECT DISTINCT input FROM sources") == [("sample.tar.xz",)]
 
 
-def test_failed_build_leaves_the_published_database_intact(corpus: Path, tmp_path: Path) -> None:
+def test_failed_build_leaves_the_published_database_intact(corpus: Path, tmp_path: Path,
+                                                           build_data: Path) -> None:
     db = tmp_path / "a.db"
-    build([corpus], db, jobs=1, progress=False)
+    build([corpus], db, data_dir=build_data, jobs=1, progress=False)
     before = db.read_bytes()
     broken_data = tmp_path / "broken-data"
     broken_data.mkdir()
@@ -338,10 +341,10 @@ def test_failed_build_leaves_the_published_database_intact(corpus: Path, tmp_pat
     assert not list(tmp_path.glob(".a.db.building"))
 
 
-def test_command_line_summary_and_exit_status(corpus: Path, tmp_path: Path) -> None:
+def test_command_line_summary_and_exit_status(corpus: Path, tmp_path: Path, build_data: Path) -> None:
     db = tmp_path / "cli.db"
     done = subprocess.run(
-        [sys.executable, "build_db.py", str(corpus), "--db", str(db), "--quiet"],
+        [sys.executable, "build_db.py", str(corpus), "--db", str(db), "--data", str(build_data), "--quiet"],
         cwd=ROOT,
         capture_output=True,
         text=True,
