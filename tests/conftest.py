@@ -38,13 +38,13 @@ def real_gazetteer() -> Gazetteer:
 
 
 @pytest.fixture(scope="session")
-def real_matcher(real_gazetteer: Gazetteer) -> Matcher:
-    return Matcher(real_gazetteer)
+def real_pipeline(real_gazetteer: Gazetteer) -> Pipeline:
+    return Pipeline(real_gazetteer)
 
 
 @pytest.fixture(scope="session")
-def real_pipeline(real_gazetteer: Gazetteer) -> Pipeline:
-    return Pipeline(real_gazetteer)
+def real_matcher(real_pipeline: Pipeline) -> Matcher:
+    return real_pipeline.matcher  # the pipeline's own: one compiled matcher per test process
 
 
 @pytest.fixture(scope="session")

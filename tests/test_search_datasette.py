@@ -69,8 +69,8 @@ def make_datasette(db: Path) -> Datasette:
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory, real_gazetteer) -> Datasette:
-    db = build_fixture_db(tmp_path_factory.mktemp("datasette") / "archive.db", real_gazetteer,
+def ds(tmp_path_factory, real_pipeline) -> Datasette:
+    db = build_fixture_db(tmp_path_factory.mktemp("datasette") / "archive.db", real_pipeline,
                           ARTICLES + FILLERS)
     return make_datasette(db)
 

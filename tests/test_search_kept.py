@@ -29,9 +29,9 @@ def page_html(ds: Datasette, params: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory, real_gazetteer) -> tuple[Datasette, Datasette]:
+def sites(tmp_path_factory, real_pipeline) -> tuple[Datasette, Datasette]:
     """The fixture archive served as it may change (nothing kept) and immutable (as scripts/serve.sh)."""
-    db = build_fixture_db(tmp_path_factory.mktemp("kept") / "archive.db", real_gazetteer, ARTICLES + FILLERS)
+    db = build_fixture_db(tmp_path_factory.mktemp("kept") / "archive.db", real_pipeline, ARTICLES + FILLERS)
     served = shutil.copy(db, tmp_path_factory.mktemp("served") / "archive.db")
     immutable = Datasette(immutables=[str(served)], plugins_dir=str(ROOT / "plugins"),
                           template_dir=str(ROOT / "templates"), metadata=site_metadata())

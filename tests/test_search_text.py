@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsarchive import schema
 from newsarchive.build import DEFAULT_DATA_DIR
-from newsarchive.entities import Gazetteer, write_gazetteer
+from newsarchive.entities import write_gazetteer
 from newsarchive.ingest import Pipeline, Processed
 from newsarchive.model import ParsedArticle
 from newsarchive.outlets import load_outlets
@@ -97,9 +97,9 @@ ARTICLES = [
 STDLIB_CONVERTER = Converter(conversion_pairs())
 
 
-def build_fixture_db(path: Path, gazetteer: Gazetteer, articles: list[tuple] = ARTICLES) -> Path:
+def build_fixture_db(path: Path, pipeline: Pipeline, articles: list[tuple] = ARTICLES) -> Path:
     """The fixture articles stored the way the builder stores parsed files (real pipeline and writer)."""
-    pipeline = Pipeline(gazetteer)
+    gazetteer = pipeline.gazetteer
     conn = sqlite3.connect(path, isolation_level=None)
     schema.create(conn)
     conn.execute("BEGIN")  # as the builder does: one transaction, not one per row
@@ -121,8 +121,8 @@ def build_fixture_db(path: Path, gazetteer: Gazetteer, articles: list[tuple] = A
 
 
 @pytest.fixture(scope="module")
-def conn(tmp_path_factory, real_gazetteer):
-    db = build_fixture_db(tmp_path_factory.mktemp("search") / "archive.db", real_gazetteer)
+def conn(tmp_path_factory, real_pipeline):
+    db = build_fixture_db(tmp_path_factory.mktemp("search") / "archive.db", real_pipeline)
     connection = sqlite3.connect(db)
     yield connection
     connection.close()

@@ -20,20 +20,19 @@ FIXTURES = REPO / "tests" / "fixtures" / "feed_mirror"
 INPUTS = ("cna_wire_translator.md", "nyt_closing_bios.md")
 
 
-def build(folder: Path, db: Path) -> None:
-    # In-process: the loaded gazetteer is shared with the process's other builds (the command line's own
-    # tests are in test_build.py).
-    report = build_archive([folder], db, jobs=1, progress=False)
+def build(folder: Path, db: Path, data: Path) -> None:
+    # In-process, with the data folder of the build-mechanics tests: translators depend on no entity.
+    report = build_archive([folder], db, data_dir=data, jobs=1, progress=False)
     assert report.integrity == "ok"
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
+def archive(tmp_path_factory, build_data: Path) -> Path:
     folder = tmp_path_factory.mktemp("translators-input")
     for name in INPUTS:
         shutil.copy(FIXTURES / name, folder / name)
     db = tmp_path_factory.mktemp("translators") / "archive.db"  # the name the site serves
-    build(folder, db)
+    build(folder, db, build_data)
     return db
 
 
@@ -75,14 +74,14 @@ def test_translators_are_exported_with_the_row(site: SiteClient, archive: Path) 
     assert "translators" in header.split(",") and "林小華" in line
 
 
-def test_an_archive_from_before_the_column_is_rebuilt_with_it(tmp_path: Path) -> None:
+def test_an_archive_from_before_the_column_is_rebuilt_with_it(tmp_path: Path, build_data: Path) -> None:
     folder = tmp_path / "input"
     folder.mkdir()
     shutil.copy(FIXTURES / INPUTS[0], folder / INPUTS[0])
     db = tmp_path / "old.db"
-    build(folder, db)
+    build(folder, db, build_data)
     with sqlite3.connect(db) as conn:  # as the previous schema wrote it
         conn.execute("ALTER TABLE articles DROP COLUMN translators")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    build(folder, db)
+    build(folder, db, build_data)
     assert json.loads(wire_story(db)["translators"]) == ["林小華", "陳大同"]
