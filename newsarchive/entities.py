@@ -224,11 +224,11 @@ class Matcher:
         self._segmenter = Segmenter(chinese, map(normalize, gazetteer.name_rules.get("compound_heads", [])))
         self._any_case_names = frozenset(text for case, text in keys if not case)
         self._exact_names = frozenset(text for case, text in keys if case)
-        # What may follow a name after a dot or hyphen and still be someone known: any name but a bare
-        # surname (the last part of a curated dotted name, 贝克 of X·贝克, says nothing about 詹姆斯·贝克).
-        self._joinable = frozenset(text for (case, text), key in keys.items()
-                                   if not case and not all(meaning.kind.startswith("surname")
-                                                           for meaning in key.meanings))
+        # Known only as a surname (贝克, the last part of a curated X·贝克): after a name dot, that says
+        # nothing about who 詹姆斯·贝克 is (_joined_to_unknown).
+        self._bare_surnames = frozenset(text for (case, text), key in keys.items()
+                                        if key.surname and all(meaning.kind.startswith("surname")
+                                                               for meaning in key.meanings))
         return _automaton(keys, False, _utf16), _automaton(keys, True, _latin1)
 
     def _add_entity_name(self, keys: Keys, kind: str, entity: Entity,
@@ -595,9 +595,9 @@ class Matcher:
             return False
         run = CJK_RUN.match(text, end + 2)
         after = run.group() if run else ""
-        if text[end + 1] == "-":
-            return bool(after) and not any(self.knows(after[:size]) for size in range(2, len(after) + 1))
-        return bool(after) and not any(after[:size] in self._joinable for size in range(2, len(after) + 1))
+        dot = text[end + 1] == NAME_DOT
+        return bool(after) and not any(self.knows(part) and not (dot and part in self._bare_surnames)
+                                       for part in (after[:size] for size in range(2, len(after) + 1)))
 
     def knows(self, name: str) -> bool:
         """Whether a (normalised) string is a name, alias, surname or blocker phrase of the gazetteer."""
