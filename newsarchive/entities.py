@@ -22,10 +22,12 @@ import string
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
+from unidecode import unidecode
 
 from newsarchive.gazetteer import KINDS, MENTION_KINDS, Entity, Gazetteer, load_gazetteer, write_gazetteer
 from newsarchive.institutions import Resolver
@@ -45,7 +47,20 @@ SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may 
 
 CAPITALISED_PAIR = re.compile(r"[A-Z][a-z]+[ -][A-Z][a-z]")  # in every English candidate name
 HYPHENATED_WORD = re.compile(r"-([A-Z][^\W\d_]+)")  # the second half of a double-barrelled name
+NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III"})
 BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
+
+
+RuledOut = frozenset[tuple[str, str]]  # (name as written, person's slug) pairs an article rules out
+
+
+def _spelt_alike(written: str, name: str) -> bool:
+    """Whether a name written in an article is the given one, allowing a writer's slip (Andrian for Adrian,
+    Derrick for Derek, Pieter for Pete) but not another name (Harry for Kamala, Mike for Mark)."""
+    if written == name:
+        return True
+    alike = SequenceMatcher(None, written, name).ratio()
+    return alike >= 0.8 or (alike >= 0.6 and written[0] == name[0])
 
 
 def fold(text: str) -> str:
@@ -197,6 +212,15 @@ class Matcher:
         self._namesakes_titles = {slug: tuple(map(normalize, people[slug].not_after))
                                   for slug in people if people[slug].not_after}
         self._transliteration = frozenset(normalize(rules.get("transliteration_characters", "")))
+        self._joins_a_name = self._transliteration | {NAME_DOT, "."}
+        # words before an original name in brackets that are no part of it: 米德伟(Ambassador Derek Mitchell)
+        titles_en = rules.get("candidate_titles_en", [])
+        self._name_titles = frozenset(word.casefold().rstrip(".") for title in titles_en
+                                      for word in title.split())
+        self._given_name_variants: dict[str, set[str]] = {}
+        for name, variants in rules.get("given_name_variants", {}).items():
+            for one in (name, *variants):
+                self._given_name_variants.setdefault(one, set()).update((name, *variants))
         self._head_titles = tuple(rules.get("office_head_titles", []))
         self._institutions = Resolver(gazetteer.institutions)
 
@@ -399,6 +423,7 @@ class Matcher:
         """Entities first; then surnames, titled ones before bare ones, against the people named so far;
         then bare institution names from their context."""
         cache: dict[tuple[str, ...], bool] = {}
+        others = self._others_in_brackets(text, hits) if "(" in text else frozenset()
         surname_hits: list[tuple[_Hit, bool]] = []
         for hit in hits:
             settled = hit.key.settled
@@ -410,7 +435,7 @@ class Matcher:
                 hit.kind = "places"
                 hit.slug, hit.country, hit.local = place
             else:
-                self._first_meaning_that_holds(text, hit, cache)
+                self._first_meaning_that_holds(text, hit, cache, others)
             if hit.key.surname and hit.kind in ("", "places"):
                 surname_hits.append((hit, self._has_title(text, hit)))
         _drop_foreign_institutions(text, hits)
@@ -418,13 +443,14 @@ class Matcher:
         introduced = set(named)
         for hit, titled in surname_hits:
             if titled:
-                self._link_surname(text, hit, named, introduced, titled=True)
+                self._link_surname(text, hit, named, introduced, others, titled=True)
         for hit, titled in surname_hits:
             if not titled:
-                self._link_surname(text, hit, introduced, introduced, titled=False)
+                self._link_surname(text, hit, introduced, introduced, others, titled=False)
         self._institutions.resolve(text, hits, outlet)
 
-    def _first_meaning_that_holds(self, text: str, hit: _Hit, cache: dict[tuple[str, ...], bool]) -> None:
+    def _first_meaning_that_holds(self, text: str, hit: _Hit, cache: dict[tuple[str, ...], bool],
+                                  others: RuledOut) -> None:
         """Link the hit to the first of its key's meanings whose conditions hold, or mark it as the bare
         institution name or title it is."""
         for meaning in hit.key.meanings:
@@ -432,7 +458,7 @@ class Matcher:
             if kind in MENTION_KINDS:
                 # only places, short names and names with a rule have conditions to check
                 if ((kind == "places" or meaning.short or meaning.rule)
-                        and not self._meaning_holds(text, hit, meaning, cache)):
+                        and not self._meaning_holds(text, hit, meaning, cache, others)):
                     continue
                 hit.kind, hit.slug, hit.country = kind, meaning.slug, meaning.country
                 hit.local, hit.form = meaning.local, "short" if meaning.short else "name"
@@ -444,7 +470,7 @@ class Matcher:
                 return
 
     def _link_surname(self, text: str, hit: _Hit, named: set[str], introduced: set[str],
-                      titled: bool) -> None:
+                      others: RuledOut, titled: bool) -> None:
         """Link a surname to the one person named in the article who has it; with a title, also to the
         gazetteer's only person of that surname. A resolved surname outranks a place of the same name."""
         meanings = [meaning for meaning in hit.key.meanings if meaning.kind.startswith("surname")]
@@ -463,7 +489,7 @@ class Matcher:
             in_article = everyone
         elif not in_article and titled and not english:
             in_article = self._fitting(text, hit, everyone)
-        if (len(in_article) == 1 and not self._someone_else_in_brackets(text, hit, next(iter(in_article)))
+        if (len(in_article) == 1 and not self._ruled_out(text, hit, next(iter(in_article)), others)
                 and not self._after_a_namesakes_title(text, hit.start, next(iter(in_article)))):
             hit.kind, hit.slug, hit.form = "people", next(iter(in_article)), "surname"
             hit.country = self.gazetteer.entities["people"][hit.slug].country_code or ""
@@ -509,14 +535,14 @@ class Matcher:
         return bool(word) and word not in self._candidate_stopwords
 
     def _meaning_holds(self, text: str, hit: _Hit, meaning: Meaning,
-                          context_cache: dict[tuple[str, ...], bool]) -> bool:
+                       context_cache: dict[tuple[str, ...], bool], others: RuledOut) -> bool:
         if meaning.kind == "places" and self._inside_other_name(text, hit):
             return False
         if meaning.short and (_runs_into_a_dotted_name(text, hit.end) or _after_a_dotted_name(text, hit.start)
                               or self._joined_to_unknown(text, hit.end)
                               or text.endswith(self._someone_elses_roles, 0, hit.start)
                               or self._after_a_namesakes_title(text, hit.start, meaning.slug)
-                              or self._someone_else_in_brackets(text, hit, meaning.slug)):
+                              or self._ruled_out(text, hit, meaning.slug, others)):
             return False
         if meaning.rule == "person_like":
             return not _capitalised_word_after(text, hit.end) and not self._given_name_before(text, hit.start)
@@ -526,20 +552,72 @@ class Matcher:
             return context_cache[meaning.context]
         return True
 
-    def _someone_else_in_brackets(self, text: str, hit: _Hit, slug: str) -> bool:
+    def _others_in_brackets(self, text: str, hits: list[_Hit]) -> RuledOut:
+        """The (name, person) pairs an article rules out with an original name in brackets: after
+        莱希(Tomas Lerch), neither that 莱希 nor a later bare 莱希说 is Ebrahim Raisi (see _ruled_out). Only
+        a name standing alone counts: after 亨特·拜登(Hunter Biden), 亨特.拜登 or 亨特拜登 a bare 拜登 is
+        still mostly his father."""
+        ruled_out: set[tuple[str, str]] = set()
+        for hit in hits:
+            if not text.startswith(("(", " ("), hit.end + 1) or (
+                    hit.start and text[hit.start - 1] in self._joins_a_name):
+                continue
+            name = text[hit.start:hit.end + 1]
+            for meaning in hit.key.meanings:
+                personal = meaning.kind.startswith("surname") or (meaning.kind == "people" and meaning.short)
+                if personal and self._someone_else_in_brackets(text, hit, meaning.slug):
+                    ruled_out.add((name, meaning.slug))
+        return frozenset(ruled_out)
+
+    def _ruled_out(self, text: str, hit: _Hit, slug: str, others: RuledOut) -> bool:
+        """Whether the article's bracketed originals rule the person out for this mention: a mention with
+        its own original name goes by it (拜登(Hunter Biden) … 拜登(Joe Biden)), one with a title before it by
+        the title (布里吉特·马克龙(Brigitte Macron) … 法国总统马克龙), any other by the others."""
+        own = self._someone_else_in_brackets(text, hit, slug)
+        if own is not None:
+            return own
+        return (text[hit.start:hit.end + 1], slug) in others and not self._has_title(text, hit)
+
+    def _someone_else_in_brackets(self, text: str, hit: _Hit, slug: str) -> bool | None:
         """哈里斯(David J. Harris), 鲍尔(Jerome Powell): a transliterated surname followed by the original
-        name in brackets is someone else when that name has another family name, or a given name the person
-        is never called by."""
+        name in brackets is someone else when that name has another family name, or no given name the
+        person is called by; None when no such name follows. Writers misspell originals (史剑道(Derrick
+        Scissors) is Derek Scissors), shorten given names (弗林(Mike Flynn)), add a name or use an initial
+        (余茂春(Maochun Miles Yu), 卡伦鲍尔(A. Kramp-Karrenbauer)), put a title first (米德伟(Ambassador
+        Derek Mitchell)) or a Chinese name in Western order (成正东(Zhengdong Cheng)): none of these is
+        another person."""
         found = BRACKETED_NAME.match(text, hit.end + 1)
         if not found:
-            return False
+            return None
         person = self.gazetteer.entities["people"][slug]
-        words = found.group(1).replace(".", " ").split()
-        words = [word for word in words if word not in ("Jr", "Sr", "II", "III")]
+        words = [unidecode(word).casefold() for word in found.group(1).replace(".", " ").split()
+                 if word not in NAME_SUFFIXES]
+        while words and words[0] in self._name_titles:
+            words.pop(0)
         if len(words) < 2 or not person.surname:
-            return False
-        given = {name.split()[0].casefold() for name in person.all_names() if " " in name}
-        return words[-1].casefold() != person.surname.casefold() or words[0].casefold() not in given
+            return None
+        names = [unidecode(name).casefold().replace(".", " ").split() for name in person.all_names()
+                 if " " in name]
+        family = {unidecode(person.surname).casefold().split()[-1]}
+        given: set[str] = set()
+        for parts in names:
+            family.update((parts[-1], *parts[-1].split("-")))
+            given.update(part for word in parts[:-1] for part in (word, *word.split("-")) if len(part) > 1)
+        first, last = words[0], words[-1]
+        return not ((self._is_family_name(last, family)
+                     and any(self._is_given_name(word.split("-")[0], given) for word in words[:-1]))
+                    or (self._is_family_name(first, family)
+                        and any(self._is_given_name(word, given) for word in words[1:])))
+
+    @staticmethod
+    def _is_family_name(written: str, family: set[str]) -> bool:
+        return any(_spelt_alike(written, name) for name in family)
+
+    def _is_given_name(self, written: str, given: set[str]) -> bool:
+        if len(written) == 1:
+            return any(name[0] == written for name in given)
+        forms = self._given_name_variants.get(written, {written})
+        return any(_spelt_alike(form, name) for form in forms | {written} for name in given)
 
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an
@@ -816,6 +894,8 @@ def _capitalised_word_before(text: str, start: int) -> str:
         return ""  # a word with a full stop ends the previous sentence
     while index >= 0 and text[index] == " ":
         index -= 1
+    if text[index] == "(" and index > 0 and _cjk_at(text, index - 1 - (text[index - 1] == " " and index > 1)):
+        return word  # 拜登(Hunter Biden): an original name in brackets, not a sentence
     return "" if index < 0 or text[index] in SENTENCE_STARTS else word
 
 

@@ -194,6 +194,24 @@ def test_original_name_in_brackets_tells_who_a_transliteration_is(matcher: Match
     assert found(matcher, "美联储主席米勒(Jerome Powell)说")["people"] == {}  # another family name
 
 
+def test_an_original_name_in_brackets_rules_the_person_out_for_the_whole_article(matcher: Matcher) -> None:
+    assert found(matcher, "其子拜登(Hunter Biden)说，拜登还说")["people"] == {}
+    # a mention with its own original name goes by it
+    assert found(matcher, "拜登(Joe Biden)说，其子拜登(Hunter Biden)也说")["people"] == {"joe-biden": 2}
+
+
+def test_a_misspelt_or_accented_original_name_is_still_the_person(matcher: Matcher) -> None:
+    assert found(matcher, "普京(Wladimir Putin)说，普京还说")["people"] == {"vladimir-putin": 2}
+    assert found(matcher, "普京(Vladimír Pútin)说")["people"] == {"vladimir-putin": 1}
+    assert found(matcher, "普京(Vera Putin)说，普京还说")["people"] == {}  # another given name
+
+
+def test_an_original_name_may_shorten_the_given_name_or_start_with_a_title(matcher: Matcher) -> None:
+    assert found(matcher, "国务院发言人米勒(Matt Miller)说，米勒还说")["people"] == {"matthew-miller": 2}
+    assert found(matcher, "国务院发言人米勒(Mark Miller)说，米勒还说")["people"] == {}
+    assert found(matcher, "普京(President Vladimir Putin)说")["people"] == {"vladimir-putin": 2}
+
+
 def test_surname_named_person_beats_a_place_of_that_name(matcher: Matcher) -> None:
     assert found(matcher, "Lloyd Austin flew in. Austin said so.")["people"] == {"lloyd-austin": 2}
     result = found(matcher, "Tech firms moved to Austin last year.")
