@@ -11,6 +11,7 @@ import pytest
 import yaml
 from slugify import slugify
 
+from newsarchive.gazetteer import SAFE_LOADER
 from newsarchive.textnorm import is_cjk, normalize, to_simplified
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -31,7 +32,7 @@ ACRONYM = re.compile(r"^[A-Z0-9&.\-]+$")
 
 
 def _load(name: str) -> list[dict]:
-    entries = yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+    entries = yaml.load((DATA_DIR / name).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     assert isinstance(entries, list)
     return entries
 

@@ -43,12 +43,14 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory) -> Path:
+def hostile_db(tmp_path_factory, build_data: Path) -> Path:
     """The hostile fixtures (next to the sample corpus, so the site has normal articles too) built by
-    the real command line."""
+    the real command line, with the curated data but not the generated divisions and organization
+    families, which only add entity links: these tests are about the payloads."""
     db = tmp_path_factory.mktemp("hostile") / "archive.db"
     result = subprocess.run(
-        [sys.executable, "build_db.py", "data/sample", str(HOSTILE), "--db", str(db), "--quiet"],
+        [sys.executable, "build_db.py", "data/sample", str(HOSTILE), "--db", str(db), "--quiet",
+         "--data", str(build_data)],
         cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "integrity_check: ok; foreign_key_check: ok" in result.stdout
