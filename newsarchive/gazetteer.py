@@ -373,6 +373,8 @@ def _load_families(path: Path, divisions: list[Division], curated: list[Entity])
                 continue
             names = list(dict.fromkeys(normalize(name) for template in family["zh"]
                                        for name in _fill(template, division)))
+            if not names:  # a template of forms the division lacks ({short}日报 for a place without one)
+                continue
             english = family["name"].format(en=division.english, **division.labels)
             shared = {owners[name] for name in names if name in owners}
             key = (english, id(division))
