@@ -1,6 +1,6 @@
-"""The places mined from the corpus (regions.yml's places7 sections, place_rules.yml's city spellings): rivers,
-other countries' provinces, short names of China's divisions, and the cases where a new name would have sat
-inside another word, run through the real matcher."""
+"""The places mined from the corpus (regions.yml's places7 sections, place_rules.yml's city spellings):
+rivers, other countries' provinces, short names of China's divisions, and the cases where a new name would
+have sat inside another word, run through the real matcher."""
 
 from __future__ import annotations
 
