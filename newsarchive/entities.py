@@ -48,7 +48,8 @@ SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may 
 CAPITALISED_PAIR = re.compile(r"[A-Z][a-z]+[ -][A-Z][a-z]")  # in every English candidate name
 HYPHENATED_WORD = re.compile(r"-([A-Z][^\W\d_]+)")  # the second half of a double-barrelled name
 NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III"})
-BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})\)")  # 哈里斯(Kamala Harris)
+# 哈里斯(Kamala Harris), 苏利文(Sen. Dan Sullivan, R-AK)
+BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})[),]")
 
 
 RuledOut = frozenset[tuple[str, str]]  # (name as written, person's slug) pairs an article rules out
@@ -213,6 +214,8 @@ class Matcher:
                                   for slug in people if people[slug].not_after}
         self._transliteration = frozenset(normalize(rules.get("transliteration_characters", "")))
         self._joins_a_name = self._transliteration | {NAME_DOT, "."}
+        self._pseudonym_after = tuple(normalize(marker) for marker in rules.get("pseudonym_after", []))
+        self._pseudonym_before = tuple(normalize(marker) for marker in rules.get("pseudonym_before", []))
         # words before an original name in brackets that are no part of it: 米德伟(Ambassador Derek Mitchell)
         titles_en = rules.get("candidate_titles_en", [])
         self._name_titles = frozenset(word.casefold().rstrip(".") for title in titles_en
@@ -439,6 +442,7 @@ class Matcher:
             if hit.key.surname and hit.kind in ("", "places"):
                 surname_hits.append((hit, self._has_title(text, hit)))
         _drop_foreign_institutions(text, hits)
+        self._drop_pseudonyms(text, hits)
         named = {hit.slug for hit in hits if hit.kind == "people"}
         introduced = set(named)
         for hit, titled in surname_hits:
@@ -448,6 +452,15 @@ class Matcher:
             if not titled:
                 self._link_surname(text, hit, introduced, introduced, others, titled=False)
         self._institutions.resolve(text, hits, outlet)
+
+    def _drop_pseudonyms(self, text: str, hits: list[_Hit]) -> None:
+        """A name the article calls a pseudonym (李强(化名), 化名王伟) stays unlinked all through it."""
+        pseudonyms = {text[hit.start:hit.end + 1] for hit in hits
+                      if hit.kind == "people" and (text.startswith(self._pseudonym_after, hit.end + 1)
+                                                   or text.endswith(self._pseudonym_before, 0, hit.start))}
+        for hit in hits if pseudonyms else ():
+            if hit.kind == "people" and text[hit.start:hit.end + 1] in pseudonyms:
+                hit.kind = hit.slug = ""
 
     def _first_meaning_that_holds(self, text: str, hit: _Hit, cache: dict[tuple[str, ...], bool],
                                   others: RuledOut) -> None:

@@ -206,6 +206,17 @@ def test_a_misspelt_or_accented_original_name_is_still_the_person(matcher: Match
     assert found(matcher, "普京(Vera Putin)说，普京还说")["people"] == {}  # another given name
 
 
+def test_a_name_given_as_a_pseudonym_is_nobody_in_the_gazetteer(matcher: Matcher) -> None:
+    assert found(matcher, "业主李强(化名)说，李强还说")["people"] == {}
+    assert found(matcher, "一位化名王毅的学生说，王毅很忙")["people"] == {}
+    assert found(matcher, "李强说")["people"] == {"li-qiang": 1}
+
+
+def test_an_original_name_may_carry_a_party_and_state(matcher: Matcher) -> None:
+    assert found(matcher, "国务院发言人米勒(Sen. Dan Miller, R-AK)说")["people"] == {}
+    assert found(matcher, "国务院发言人米勒(Matthew Miller, State)说")["people"] == {"matthew-miller": 2}
+
+
 def test_an_original_name_may_shorten_the_given_name_or_start_with_a_title(matcher: Matcher) -> None:
     assert found(matcher, "国务院发言人米勒(Matt Miller)说，米勒还说")["people"] == {"matthew-miller": 2}
     assert found(matcher, "国务院发言人米勒(Mark Miller)说，米勒还说")["people"] == {}
