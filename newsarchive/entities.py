@@ -667,7 +667,9 @@ class _Clues:
             where.setdefault(fold(member), (set(), set()))[1].add(member)
         searched = sorted(where)
         self._groups = list(groups)
-        self._automaton = ahocorasick_rs.BytesAhoCorasick([_utf16(member) for member in searched])
+        # a few dozen strings: as a DFA the scan takes a fifth of the time, in a few hundred kilobytes
+        self._automaton = ahocorasick_rs.BytesAhoCorasick([_utf16(member) for member in searched],
+                                                          implementation=ahocorasick_rs.Implementation.DFA)
         self._found = [(tuple(where[member][0]), where[member][1]) for member in searched]
 
     def scan(self, data: bytes) -> _Found:
