@@ -4,10 +4,13 @@ as when the whole window around them is cut."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import rjieba
+import yaml
 
+from newsarchive.textnorm import normalize
 from newsarchive.wordseg import BLOCK_CHARACTERS, MARGIN, SEPARATOR, Segmenter, Words, _windows
 
 NAMES = ["美国", "中国", "北京", "国务卿", "外交部", "外交部长", "固原", "湖南", "国会", "拜登", "布林肯",
@@ -91,3 +94,14 @@ def test_words_of_joined_windows_answer_in_text_positions() -> None:
     assert words.fits(0, 2) and words.fits(2, 4)  # the head of a compound, its tail after the head
     assert not words.fits(1, 3) and not words.fits(14, 16)
     assert not Words([0, 4], "美国国会", frozenset()).fits(2, 4)  # one window, the text itself: no head
+
+
+def test_transliteration_characters_are_cut_in_blocks() -> None:
+    """Words.around() gives a position outside the cut windows as a word of its own. The matcher asks it
+    only next to a short name, where such a position holds a character outside jieba's blocks; the answer
+    is right because no such character can spell a transliterated name."""
+    rules_file = Path(__file__).resolve().parents[1] / "data" / "name_rules.yml"
+    rules = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
+    block = re.compile(f"[{BLOCK_CHARACTERS}]")
+    characters = normalize(rules["transliteration_characters"])
+    assert characters and all(block.match(char) for char in characters)
