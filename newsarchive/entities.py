@@ -20,7 +20,7 @@ import itertools
 import re
 import string
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from operator import itemgetter
@@ -45,7 +45,9 @@ CJK = CJK_CLASS
 SENTENCE_STARTS = frozenset(".!?\n\"“‘'([:;—-")  # before a word that may be capitalised only for the sentence
 
 
-CAPITALISED_PAIR = re.compile(r"[A-Z][a-z]+[ -][A-Z][a-z]")  # in every English candidate name
+# Letters the case-insensitive regexes match to Latin letters (ı to i, ſ to s) that lower-case to no Latin
+# letter (İ, Turkish, lower-cases to two characters, which fold() leaves as they are)
+ODD_CASE = ("ı", "İ", "ſ")
 HYPHENATED_WORD = re.compile(r"-([A-Z][^\W\d_]+)")  # the second half of a double-barrelled name
 NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III"})
 # 哈里斯(Kamala Harris), 苏利文(Sen. Dan Sullivan, R-AK)
@@ -201,9 +203,13 @@ class Matcher:
         self._candidate_zh = _candidate_pattern_zh(rules.get("candidate_titles_zh", []),
                                                    rules.get("candidate_followers_zh", []))
         self._candidate_org = _candidate_pattern_org(rules.get("organization_heads_en", []))
-        # What every match of those two contains, found much faster: most texts have neither.
-        self._candidate_en_clue = CAPITALISED_PAIR
-        self._candidate_org_clue = _any_of(rules.get("organization_heads_en", []))
+        self._organization_heads = tuple(rules.get("organization_heads_en", []))
+        # Where those regexes can match, and which credit clues and organization heads a text holds, all
+        # found in one pass (_Clues): a regex is then tried only where it can match.
+        self._clues = _Clues(
+            {"en": [f"{title} " for title in rules.get("candidate_titles_en", [])],
+             "zh": rules.get("candidate_titles_zh", [])},
+            [*(clue for _, clues in self._credits for clue in clues), *self._organization_heads, *ODD_CASE])
         self._candidate_stopwords = frozenset(rules.get("candidate_stopwords", []))
         self._chinese_surnames = frozenset(rules.get("chinese_surnames", ""))
         self._title_only = frozenset(name.casefold() for name in rules.get("title_only_surnames", []))
@@ -320,8 +326,12 @@ class Matcher:
         dateline, a byline) is not a citation. `normalized_text`, when given, is normalize() of the
         three joined by line breaks."""
         text = normalized_text or normalize("\n".join((title or "", summary or "", body or "")))
-        credits = _credit_spans(text, self._credits)
-        hits = self._longest_hits(text)
+        folded = fold(text)
+        # names in any case and the clues are searched in the lower-cased text, as UTF-16
+        data = _utf16(folded)
+        clues = self._clues.scan(data)
+        credits = _credit_spans(text, self._credits, clues.present)
+        hits = self._longest_hits(text, folded, data)
         if credits:
             hits = [hit for hit in hits if not _inside(hit.start, hit.end + 1, credits)]
         self._resolve(text, hits, outlet)
@@ -331,18 +341,18 @@ class Matcher:
         mentions = [new(Mention, (hit.start, hit.end + 1, hit.kind, hit.slug, hit.form, hit.rule))
                     for hit in hits if hit.kind and not (hit.kind == "outlets" and hit.slug == outlet)]
         taken = [(hit.start, hit.end + 1) for hit in hits if hit.kind]
-        return Analysis(text, mentions, self._find_candidates(text, taken + credits))
+        return Analysis(text, mentions, self._find_candidates(text, taken + credits, clues))
 
-    def _longest_hits(self, text: str) -> list[_Hit]:
-        """Every valid match (on Latin or Chinese word boundaries), then overlapping ones settled."""
+    def _longest_hits(self, text: str, folded: str, data: bytes) -> list[_Hit]:
+        """Every valid match (on Latin or Chinese word boundaries), then overlapping ones settled. folded
+        is fold(text), data its UTF-16 form."""
         size = len(text)
         found: list[_Match] = []
         add = found.append
         word_char = _is_word_char
         titles = offices = False  # whether any match is a title (国防部长) or an office (国防部)
-        folded = fold(text)
         # names in any case in the lower-cased text, as UTF-16; exact-case ones in the text, as Latin-1
-        scans = ((self._any_case, folded, _utf16(folded), 2), (self._exact, text, _latin1(text), 1))
+        scans = ((self._any_case, folded, data, 2), (self._exact, text, _latin1(text), 1))
         for (automaton, keys, checked), searched, data, width in scans:
             for index, start, stop in automaton.find_matches_as_indexes(data, overlapping=True):
                 if width == 2:  # bytes to characters
@@ -642,9 +652,16 @@ class Matcher:
 
     # --- candidates -------------------------------------------------------------------------------
 
-    def _find_candidates(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str, str]]:
+    def _find_candidates(self, text: str, taken: list[tuple[int, int]],
+                         clues: _Found) -> list[tuple[str, str, str]]:
         found: list[tuple[str, str, str]] = []
-        for match in self._candidate_en.finditer(text) if self._candidate_en_clue.search(text) else ():
+        # A case-insensitive title starts every English match: where the lower-cased text has one (and a
+        # space) is where the regex may match. ı, İ and ſ match Latin letters in the regex but not once
+        # lower-cased: a text with one is searched whole.
+        odd_case = not clues.present.isdisjoint(ODD_CASE)
+        english = (self._candidate_en.finditer(text) if odd_case
+                   else _matches_at(self._candidate_en, text, clues.starts["en"]))
+        for match in english:
             words = []
             for word in match.group(1).split():
                 if word in self._candidate_stopwords:
@@ -654,7 +671,8 @@ class Matcher:
             start = match.start(1)
             if len(words) >= 2 and self._unknown(name, start, start + len(name), taken):
                 found.append(("people", name, "en"))
-        for match in self._candidate_org.finditer(text) if self._candidate_org_clue.search(text) else ():
+        heads = any(head in clues.present and head in text for head in self._organization_heads)
+        for match in self._candidate_org.finditer(text) if heads else ():
             words = match.group(1).split()
             while words and words[0] in self._candidate_stopwords:  # "The Cyberspace Administration"
                 words.pop(0)
@@ -662,7 +680,7 @@ class Matcher:
             start = match.end(1) - len(name)
             if len(words) >= 2 and self._unknown(name, start, match.end(1), taken):
                 found.append(("organizations", name, "en"))
-        for match in self._candidate_zh.finditer(text):
+        for match in _matches_at(self._candidate_zh, text, clues.starts["zh"]):  # each starts with a title
             name = match.group(1)
             chinese_name = NAME_DOT in name or name[0] in self._chinese_surnames
             if name in self._candidate_stopwords or not chinese_name:
@@ -705,14 +723,71 @@ def _credit_pattern(entry: str | dict[str, Any]) -> tuple[re.Pattern[str], tuple
     return re.compile(entry["pattern"]), tuple(entry.get("clues") or ())
 
 
-def _credit_spans(text: str, credits: list[tuple[re.Pattern[str], tuple[str, ...]]]) -> list[tuple[int, int]]:
+def _credit_spans(text: str, credits: list[tuple[re.Pattern[str], tuple[str, ...]]],
+                  present: Set[str] | None = None) -> list[tuple[int, int]]:
     """Spans of the photo credits and bylines in the text. A pattern with clues is tried only when the text
     contains one of them: most texts have no credit, and a substring test costs far less than a regex
-    pass."""
+    pass. `present`, when given, holds the clues whose lower-cased form the lower-cased text contains
+    (_Clues): only those are looked for in the text."""
     return [match.span()
             for pattern, clues in credits
-            if not clues or any(clue in text for clue in clues)
+            if not clues or any((present is None or clue in present) and clue in text for clue in clues)
             for match in pattern.finditer(text)]
+
+
+class _Found(NamedTuple):
+    """What _Clues.scan found: the sorted starts of each group's strings, and the strings of the present list
+    that occur."""
+
+    starts: dict[str, list[int]]
+    present: set[str]
+
+
+class _Clues:
+    """Short strings found in one pass over a text: where the strings of each group start (the titles that
+    begin every match of a candidate regex), and which strings of a list occur at all (credit clues,
+    organization heads). The text is searched lower-cased, as UTF-16 (the form the name automaton reads),
+    so a string is found in any case: a caller that needs the exact case checks the text itself."""
+
+    def __init__(self, groups: dict[str, list[str]], present: Iterable[str]) -> None:
+        where: dict[str, tuple[set[str], set[str]]] = {}  # lower-cased string -> (groups, present strings)
+        for group, members in groups.items():
+            for member in members:
+                where.setdefault(fold(member), (set(), set()))[0].add(group)
+        for member in present:
+            where.setdefault(fold(member), (set(), set()))[1].add(member)
+        searched = sorted(where)
+        self._groups = list(groups)
+        # a few dozen strings: as a DFA the scan takes a fifth of the time, in a few hundred kilobytes
+        self._automaton = ahocorasick_rs.BytesAhoCorasick([_utf16(member) for member in searched],
+                                                          implementation=ahocorasick_rs.Implementation.DFA)
+        self._found = [(tuple(where[member][0]), where[member][1]) for member in searched]
+
+    def scan(self, data: bytes) -> _Found:
+        """The strings in data, the UTF-16 form of a lower-cased text (fold())."""
+        starts: dict[str, set[int]] = {group: set() for group in self._groups}
+        present: set[str] = set()
+        for index, start, _ in self._automaton.find_matches_as_indexes(data, overlapping=True):
+            if start & 1:
+                continue  # a match that starts inside a character
+            groups, strings = self._found[index]
+            for group in groups:
+                starts[group].add(start >> 1)
+            present |= strings
+        return _Found({group: sorted(found) for group, found in starts.items()}, present)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text) for a pattern whose every match starts at one of the sorted positions and is
+    not empty: the matches found there, leftmost first, none inside the one before (what finditer finds,
+    trying only those positions)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = pattern.match(text, start)
+            if match is not None:
+                yield match
+                end = match.end()
 
 
 def _country_words(gazetteer: Gazetteer) -> dict[str, str]:
@@ -929,10 +1004,6 @@ def _starts_with(words: list[str], ignore_case: bool = False) -> str:
 def _alternatives(words: list[str]) -> str:
     """The words as one regex alternation, longest first (so a longer word wins); never-matching if none."""
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) or "(?!)"
-
-
-def _any_of(words: list[str]) -> re.Pattern[str]:
-    return re.compile(_alternatives(words))
 
 
 def _candidate_pattern_en(titles: list[str]) -> re.Pattern[str]:

@@ -58,21 +58,14 @@ class Segmenter:
 
     def words(self, text: str, spans: list[tuple[int, int]]) -> Words:
         """Word boundaries of the text around the given (start, end) spans (sorted by start)."""
-        return Words(self._cut(text, _windows(text, spans)), text, self._heads)
+        return self._cut(text, _windows(text, spans))
 
-    def _cut(self, text: str, windows: list[tuple[int, int]]) -> list[int]:
-        """Offsets in text where the words of each window start (and where its last one ends); only
-        dictionary words, no HMM guessing. One call of the segmenter for all windows (SEPARATOR)."""
+    def _cut(self, text: str, windows: list[tuple[int, int]]) -> Words:
+        """The words of the windows (sorted, apart) of the text; only dictionary words, no HMM guessing.
+        One call of the segmenter for all windows, joined by SEPARATOR."""
         joined = SEPARATOR.join([text[start:end] for start, end in windows])
-        found = list(accumulate(map(len, self._jieba.cut(joined, hmm=False)), initial=0))
-        offsets: list[int] = []
-        index = position = 0  # in found and in joined
-        for start, end in windows:
-            stop = bisect_right(found, position + end - start, index)
-            offsets += map((start - position).__add__, found[index:stop])
-            position += end - start + 1  # past the separator, where the next window starts
-            index = stop
-        return offsets
+        offsets = list(accumulate(map(len, self._jieba.cut(joined, hmm=False)), initial=0))
+        return Words(offsets, joined, self._heads, windows)
 
 
 def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -117,24 +110,45 @@ def _within_blocks(text: str, reverse: str, window: tuple[int, int], first: int,
 
 
 class Words:
-    """Word boundaries of parts of one text, as the sorted offsets where words start (and end)."""
+    """Word boundaries of parts of one text: the words of a string cut by the segmenter, the text's windows
+    joined by a separator. The boundaries stay in the joined string's offsets (one per word: mapping each
+    back to the text would cost more than the few questions asked); a question's text positions are moved
+    there by the shift of the window holding them."""
 
-    def __init__(self, offsets: list[int], text: str, heads: frozenset[str]) -> None:
+    def __init__(self, offsets: list[int], cut: str, heads: frozenset[str],
+                 windows: list[tuple[int, int]] | None = None) -> None:
+        """offsets: the sorted positions in cut where its words start (and where the last one ends);
+        windows: where in the text the parts of cut come from, in order, joined by one character (by
+        default cut is the text itself)."""
+        windows = windows if windows is not None else [(0, len(cut))]
         self._offsets = offsets
         self._boundaries = frozenset(offsets)  # fits() asks about two offsets per name: set lookups
-        self._text = text
+        self._cut = cut
         self._heads = heads  # what may come before a name inside one word
+        self._starts = [start for start, _ in windows]
+        self._ends = [end for _, end in windows]
+        self._shifts: list[int] = []  # position in cut minus position in text, for each window
+        position = 0
+        for start, end in windows:
+            self._shifts.append(position - start)
+            position += end - start + 1  # past the separator, where the next window starts
 
     def around(self, position: int) -> tuple[int, int]:
-        """(start, end) of the word that holds the character at position."""
-        index = bisect_right(self._offsets, position) - 1
-        if index < 0 or index + 1 >= len(self._offsets):
+        """(start, end) of the word that holds the character at position; (position, position + 1) outside
+        the windows (where the text was not cut)."""
+        window = bisect_right(self._starts, position) - 1
+        if window < 0 or position >= self._ends[window]:
             return position, position + 1
-        return self._offsets[index], self._offsets[index + 1]
+        shift = self._shifts[window]
+        index = bisect_right(self._offsets, position + shift) - 1
+        return self._offsets[index] - shift, self._offsets[index + 1] - shift
 
     def fits(self, start: int, end: int) -> bool:
-        """Whether text[start:end] is a word, a group of words, or the head of one compound word, or its
-        tail after a name or a head word."""
+        """Whether text[start:end] (inside one window) is a word, a group of words, or the head of one
+        compound word, or its tail after a name or a head word."""
+        shift = self._shifts[bisect_right(self._starts, start) - 1]
+        start += shift
+        end += shift
         starts_word = start in self._boundaries
         ends_word = end in self._boundaries
         if starts_word and ends_word:
@@ -145,4 +159,4 @@ class Words:
         word_start, word_end = self._offsets[index], self._offsets[index + 1]
         if starts_word:
             return word_start == start
-        return word_end == end and self._text[word_start:start] in self._heads
+        return word_end == end and self._cut[word_start:start] in self._heads
