@@ -274,7 +274,7 @@ class Matcher:
             return
         if kind == "people":
             short = (country not in self._full_name_countries and NAME_DOT not in text
-                     and all(map(is_cjk, text)))
+                     and all(map(is_cjk, text)) and not _spells_in_pinyin(text, entity.name))
             _add(keys, text, Meaning(kind, entity.slug, country=country, short=short))
             return
         # Taiwan, Hong Kong and Macau are regions with codes of their own; other regions, provinces, states
@@ -861,6 +861,18 @@ def _runs_into_a_dotted_name(text: str, end: int) -> bool:
     while index < len(text) and index <= end + 3 and is_cjk(text[index]):
         index += 1
     return index > end + 1 and index < len(text) and text[index] == NAME_DOT
+
+
+def _spells_in_pinyin(chinese: str, english: str) -> bool:
+    """Whether a Chinese name is the person's English name in pinyin, family name and given name: 成蕾 is
+    Cheng Lei and 杨恒均 Yang Hengjun, Chinese names written in full whatever the person's country, while
+    鲍威尔 (Powell) or 余茂春 (Miles Yu) stand for a surname or another given name."""
+    syllables = unidecode(chinese).casefold().split()
+    words = re.split(r"[\s\-'’]+", unidecode(english.split(" (")[0]).casefold())
+    if len(syllables) < 2 or syllables[0] not in words:
+        return False
+    words.remove(syllables[0])
+    return "".join(words) == "".join(syllables[1:])
 
 
 def _after_a_dotted_name(text: str, start: int) -> bool:

@@ -206,6 +206,12 @@ def test_a_misspelt_or_accented_original_name_is_still_the_person(matcher: Match
     assert found(matcher, "普京(Vera Putin)说，普京还说")["people"] == {}  # another given name
 
 
+def test_a_chinese_name_in_pinyin_is_a_full_name_whatever_the_country(matcher: Matcher) -> None:
+    # 成蕾 is Cheng Lei (Australian) in full, not a transliterated surname that a role before it rules out
+    assert found(matcher, "记者成蕾说")["people"] == {"cheng-lei": 1}
+    assert found(matcher, "记者米勒说")["people"] == {}
+
+
 def test_a_name_given_as_a_pseudonym_is_nobody_in_the_gazetteer(matcher: Matcher) -> None:
     assert found(matcher, "业主李强(化名)说，李强还说")["people"] == {}
     assert found(matcher, "一位化名王毅的学生说，王毅很忙")["people"] == {}
