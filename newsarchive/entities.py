@@ -626,21 +626,18 @@ class Matcher:
         for parts in names:
             family.update((parts[-1], *parts[-1].split("-")))
             given.update(part for word in parts[:-1] for part in (word, *word.split("-")) if len(part) > 1)
-        first, last = words[0], words[-1]
-        return not ((self._is_family_name(last, family)
-                     and any(self._is_given_name(word.split("-")[0], given) for word in words[:-1]))
-                    or (self._is_family_name(first, family)
-                        and any(self._is_given_name(word, given) for word in words[1:])))
-
-    @staticmethod
-    def _is_family_name(written: str, family: set[str]) -> bool:
-        return any(_spelt_alike(written, name) for name in family)
+        # family name last, or first as in 成正东(Zhengdong Cheng); a given name among the other words
+        return not any(any(_spelt_alike(family_name, name) for name in family)
+                       and any(self._is_given_name(word.split("-")[0], given) for word in others)
+                       for family_name, others in ((words[-1], words[:-1]), (words[0], words[1:])))
 
     def _is_given_name(self, written: str, given: set[str]) -> bool:
+        """Whether a word of a bracketed name is one of the person's given names: an initial of one, a
+        spelling close to one (_spelt_alike), or a listed short or long form of one (Mike, Michael)."""
         if len(written) == 1:
             return any(name[0] == written for name in given)
         forms = self._given_name_variants.get(written, {written})
-        return any(_spelt_alike(form, name) for form in forms | {written} for name in given)
+        return any(_spelt_alike(form, name) for form in forms for name in given)
 
     def _inside_other_name(self, text: str, hit: _Hit) -> bool:
         """A place name that is part of a transliterated person's name (安德鲁·普雷斯顿) or of an
