@@ -51,6 +51,7 @@ ODD_CASE = ("ı", "İ", "ſ")
 HYPHENATED_WORD = re.compile(r"-([A-Z][^\W\d_]+)")  # the second half of a double-barrelled name
 NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III"})
 # 哈里斯(Kamala Harris), 苏利文(Sen. Dan Sullivan, R-AK)
+BRACKET_AFTER_CHINESE = re.compile(f"[{CJK_CLASS}] ?\\($")  # the opening of 拜登(Hunter Biden), 拜登 (…)
 BRACKETED_NAME = re.compile(r" ?\(([A-Z][\w.'’-]*(?: [A-Za-z][\w.'’-]*){1,4})[),]")
 
 
@@ -991,9 +992,11 @@ def _capitalised_word_before(text: str, start: int) -> str:
         return ""  # a word with a full stop ends the previous sentence
     while index >= 0 and text[index] == " ":
         index -= 1
-    if text[index] == "(" and index > 0 and _cjk_at(text, index - 1 - (text[index - 1] == " " and index > 1)):
+    if index < 0:
+        return ""
+    if text[index] == "(" and BRACKET_AFTER_CHINESE.search(text, max(0, index - 2), index + 1):
         return word  # 拜登(Hunter Biden): an original name in brackets, not a sentence
-    return "" if index < 0 or text[index] in SENTENCE_STARTS else word
+    return "" if text[index] in SENTENCE_STARTS else word
 
 
 def _ending_with_title(titles: list[str]) -> re.Pattern[str]:
